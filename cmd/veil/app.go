@@ -1,0 +1,450 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/veil-data/veil/internal/atomicfile"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// veilVersion returns the version, with the VCS revision when the binary
+// was built from a checkout.
+func veilVersion() string {
+	v := version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		rev, dirty := "", false
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		if rev != "" {
+			v += "+" + rev
+			if dirty {
+				v += ".dirty"
+			}
+		}
+	}
+	return v
+}
+
+// env is what a command run shares: streams, logger, the summary being
+// built and the settings of the common flags.
+type env struct {
+	ctx      context.Context
+	stdin    io.Reader
+	stdout   io.Writer
+	stderr   io.Writer
+	log      *slog.Logger
+	summary  *summary
+	progress string // auto, always or never
+	started  time.Time
+
+	summaryFile    string
+	terminationLog string
+	skipExitCode   int
+	ran            bool // a command's action started (not just help)
+}
+
+// summary is the one-line JSON object printed last on stdout and written to
+// --summary-file. It holds paths, hashes, counts and verdicts, never data.
+type summary struct {
+	Schema     string         `json:"schema"`
+	Command    string         `json:"command"`
+	Status     string         `json:"status"`
+	ExitCode   int            `json:"exit_code"`
+	Error      string         `json:"error,omitempty"`
+	Version    string         `json:"version"`
+	RunID      string         `json:"run_id"`
+	Seed       *uint64        `json:"seed,omitempty"`
+	Inputs     []inputRef     `json:"inputs,omitempty"`
+	Outputs    []outputRef    `json:"outputs"`
+	Gates      []gateVerdict  `json:"gates,omitempty"`
+	Report     string         `json:"report,omitempty"`
+	Details    map[string]any `json:"details,omitempty"`
+	DurationMS int64          `json:"duration_ms"`
+}
+
+type inputRef struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256,omitempty"`
+	Rows   *int64 `json:"rows,omitempty"`
+}
+
+type outputRef struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+	Rows   *int64 `json:"rows,omitempty"`
+	Bytes  int64  `json:"bytes"`
+	Kind   string `json:"kind,omitempty"` // data, report, profile, policy, model, manifest
+}
+
+type gateVerdict struct {
+	Name      string  `json:"name"`
+	Kind      string  `json:"kind"` // privacy or utility
+	Passed    bool    `json:"passed"`
+	Value     float64 `json:"value"`
+	Threshold float64 `json:"threshold"`
+}
+
+// addOutput records a committed file in the summary.
+func (e *env) addOutput(res atomicfile.Result, kind string, rows int64) {
+	o := outputRef{Path: res.Path, SHA256: res.SHA256, Bytes: res.Bytes, Kind: kind}
+	if rows >= 0 {
+		r := rows
+		o.Rows = &r
+	}
+	e.summary.Outputs = append(e.summary.Outputs, o)
+}
+
+// detail records a small command-specific fact in the summary.
+func (e *env) detail(key string, v any) {
+	if e.summary.Details == nil {
+		e.summary.Details = map[string]any{}
+	}
+	e.summary.Details[key] = v
+}
+
+func newRunID() string {
+	if id := os.Getenv("VEIL_RUN_ID"); id != "" {
+		return id
+	}
+	var b [4]byte
+	rand.Read(b[:])
+	return time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+// run executes the veil command line args and returns the exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, sig *signalState) int {
+	e := &env{
+		ctx:          ctx,
+		stdin:        stdin,
+		stdout:       stdout,
+		stderr:       stderr,
+		log:          slog.New(slog.NewTextHandler(stderr, nil)),
+		started:      time.Now(),
+		skipExitCode: exitSkipped,
+		summary: &summary{
+			Schema:  "veil.summary/v1",
+			Version: veilVersion(),
+			RunID:   newRunID(),
+			Outputs: []outputRef{},
+		},
+	}
+	app := newApp(e)
+	err := app.RunContext(ctx, reorderArgs(app, args))
+	if sig != nil {
+		if s := sig.received(); s != 0 {
+			err = fmt.Errorf("interrupted by %s: no output was written: %w", signalName(s), context.Canceled)
+			code := 128 + s
+			atomicfile.AbortAll()
+			return e.finish(err, code, "error")
+		}
+	}
+	if !e.ran {
+		// Help, version or a usage error before any command ran.
+		if err != nil {
+			fmt.Fprintf(stderr, "veil: %v\n", err)
+			code, _ := exitCode(err, e.skipExitCode)
+			if code == exitOK {
+				code = exitUsage
+			}
+			return code
+		}
+		return exitOK
+	}
+	code, status := exitCode(err, e.skipExitCode)
+	return e.finish(err, code, status)
+}
+
+// finish logs the error, prints the summary line and writes the summary and
+// termination files.
+func (e *env) finish(err error, code int, status string) int {
+	s := e.summary
+	s.Status = status
+	s.ExitCode = code
+	s.DurationMS = time.Since(e.started).Milliseconds()
+	if err != nil {
+		s.Error = err.Error()
+		switch status {
+		case "skipped":
+			e.log.Info("skipped", "reason", err.Error())
+		case "gate_failed":
+			e.log.Error("gate failed", "error", err.Error(), "exit_code", code)
+		default:
+			e.log.Error(err.Error(), "exit_code", code)
+		}
+	}
+	line, jerr := json.Marshal(s)
+	if jerr != nil {
+		fmt.Fprintf(e.stderr, "veil: encoding summary: %v\n", jerr)
+		return exitInternal
+	}
+	fmt.Fprintf(e.stdout, "%s\n", line)
+	if e.summaryFile != "" {
+		if _, werr := atomicfile.WriteFile(e.summaryFile, append(line, '\n')); werr != nil {
+			e.log.Error("writing summary file", "error", werr.Error())
+			if code == exitOK {
+				code = exitInternal
+			}
+		}
+	}
+	if err != nil && status == "error" {
+		writeTerminationLog(e.terminationLog, err)
+	}
+	return code
+}
+
+func writeTerminationLog(path string, err error) {
+	if path == "" {
+		return
+	}
+	msg := err.Error()
+	if len(msg) > 4000 {
+		msg = msg[:4000]
+	}
+	// The termination log is a plain file Kubernetes reads; best effort.
+	os.WriteFile(path, []byte(msg+"\n"), 0o644)
+}
+
+// commonFlags are accepted by every command, before or after its arguments.
+func commonFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "summary-file", Usage: "also write the JSON summary line to `PATH` (atomically; for Airflow's KubernetesPodOperator use /airflow/xcom/return.json)"},
+		&cli.StringFlag{Name: "termination-log", Value: defaultTerminationLog(), Usage: "on failure, write the error to `PATH` (Kubernetes termination message)"},
+		&cli.StringFlag{Name: "log-format", Value: "auto", Usage: "stderr log format: auto (JSON unless stderr is a terminal), text or json"},
+		&cli.StringFlag{Name: "log-level", Value: "info", Usage: "debug, info, warn or error"},
+		&cli.StringFlag{Name: "progress", Value: "auto", Usage: "progress on stderr: auto (a bar on a terminal, log lines otherwise), always or never"},
+	}
+}
+
+func defaultTerminationLog() string {
+	const p = "/dev/termination-log"
+	if f, err := os.OpenFile(p, os.O_WRONLY, 0); err == nil {
+		f.Close()
+		return p
+	}
+	return ""
+}
+
+// setup applies the common flags of c to e. Every action calls it first.
+func (e *env) setup(c *cli.Context) error {
+	e.ran = true
+	e.summary.Command = strings.TrimPrefix(c.Command.FullName(), "veil ")
+	e.summaryFile = c.String("summary-file")
+	e.terminationLog = c.String("termination-log")
+	if c.IsSet("skip-exit-code") {
+		e.skipExitCode = c.Int("skip-exit-code")
+	}
+	e.progress = c.String("progress")
+	switch e.progress {
+	case "auto", "always", "never":
+	default:
+		return usagef("--progress must be auto, always or never, not %q", e.progress)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.String("log-level"))); err != nil {
+		return usagef("--log-level must be debug, info, warn or error")
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.String("log-format") {
+	case "json":
+		e.log = slog.New(slog.NewJSONHandler(e.stderr, opts))
+	case "text":
+		e.log = slog.New(slog.NewTextHandler(e.stderr, opts))
+	case "auto":
+		if isTerminal(e.stderr) {
+			e.log = slog.New(slog.NewTextHandler(e.stderr, opts))
+		} else {
+			e.log = slog.New(slog.NewJSONHandler(e.stderr, opts))
+		}
+	default:
+		return usagef("--log-format must be auto, text or json")
+	}
+	e.log = e.log.With("command", e.summary.Command, "run_id", e.summary.RunID)
+	if dag := os.Getenv("AIRFLOW_CTX_DAG_ID"); dag != "" {
+		e.log = e.log.With("airflow_dag", dag, "airflow_task", os.Getenv("AIRFLOW_CTX_TASK_ID"),
+			"airflow_run", os.Getenv("AIRFLOW_CTX_DAG_RUN_ID"))
+	}
+	return nil
+}
+
+// action wraps a command's work: it applies the common flags, then runs fn.
+func (e *env) action(fn func(c *cli.Context) error) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		if err := e.setup(c); err != nil {
+			return err
+		}
+		if hasFlag(c.Command.Flags, "seed") {
+			s := c.Uint64("seed")
+			e.summary.Seed = &s
+		}
+		return fn(c)
+	}
+}
+
+func hasFlag(flags []cli.Flag, name string) bool {
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// seedFlag is the --seed flag of every command that uses randomness.
+func seedFlag() cli.Flag {
+	return &cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed for every random choice; the same input, policy and seed give byte-identical output (DP noise excepted)"}
+}
+
+func newApp(e *env) *cli.App {
+	app := &cli.App{
+		Name:    "veil",
+		Usage:   "make sensitive tables safe to train on: profile, anonymize, synthesize, report",
+		Version: veilVersion(),
+		Description: "veil reads CSV and Parquet exports, finds personal data, applies a declarative policy " +
+			"(pseudonymisation, generalization, k-anonymity, differential privacy) or synthesizes new rows, " +
+			"and reports utility and privacy risk.\n\n" + exitStatusHelp,
+		Writer:          e.stdout,
+		ErrWriter:       e.stderr,
+		HideHelpCommand: true,
+		ExitErrHandler:  func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return &usageError{err}
+		},
+		Commands: []*cli.Command{
+			newConvertCommand(e),
+			newProfileCommand(e),
+			newPolicyCommand(e),
+			newAnonymizeCommand(e),
+			newSynthCommand(e),
+			newReportCommand(e),
+			newDemoCommand(e),
+			newGenerateCommand(e),
+		},
+	}
+	for _, c := range app.Commands {
+		finishCommand(c)
+	}
+	return app
+}
+
+// finishCommand adds the common flags, the exit status help and usage error
+// handling to c and its subcommands.
+func finishCommand(c *cli.Command) {
+	if c.Action != nil {
+		c.Flags = append(c.Flags, commonFlags()...)
+	}
+	c.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
+		return &usageError{err}
+	}
+	if c.Description == "" {
+		c.Description = c.Usage
+	}
+	c.Description += "\n\n" + exitStatusHelp
+	for _, s := range c.Subcommands {
+		finishCommand(s)
+	}
+}
+
+// reorderArgs moves flags in front of positional arguments within each
+// command, so that `veil profile in.csv --out p.json` works: urfave/cli v2
+// stops parsing flags at the first positional argument.
+func reorderArgs(app *cli.App, args []string) []string {
+	if len(args) < 2 {
+		return args
+	}
+	out := []string{args[0]}
+	rest := args[1:]
+	cmds := app.Commands
+	var cmd *cli.Command
+	// Walk the command path.
+	for len(rest) > 0 {
+		var next *cli.Command
+		for _, c := range cmds {
+			if c.HasName(rest[0]) {
+				next = c
+				break
+			}
+		}
+		if next == nil {
+			break
+		}
+		cmd = next
+		out = append(out, rest[0])
+		rest = rest[1:]
+		cmds = cmd.Subcommands
+		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+			continue
+		}
+		// Flags may come before a subcommand name; stop walking there.
+		break
+	}
+	if cmd == nil {
+		return args
+	}
+	var flags, pos []string
+	for i := 0; i < len(rest); i++ {
+		a := rest[i]
+		if a == "--" {
+			pos = append(pos, rest[i:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			pos = append(pos, a)
+			continue
+		}
+		flags = append(flags, a)
+		if strings.Contains(a, "=") {
+			continue
+		}
+		name := strings.TrimLeft(a, "-")
+		if takesValue(cmd.Flags, name) && i+1 < len(rest) {
+			flags = append(flags, rest[i+1])
+			i++
+		}
+	}
+	out = append(out, flags...)
+	return append(out, pos...)
+}
+
+func takesValue(flags []cli.Flag, name string) bool {
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n != name {
+				continue
+			}
+			if _, isBool := f.(*cli.BoolFlag); isBool {
+				return false
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// errNotYet marks commands whose work later issues bring.
+var errNotYet = errors.New("not implemented yet")

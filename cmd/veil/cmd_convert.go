@@ -1,0 +1,50 @@
+package main
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"github.com/veil-data/veil/dataset"
+)
+
+func newConvertCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "convert",
+		Usage:     "convert a table between CSV and Parquet",
+		ArgsUsage: "IN OUT",
+		Description: "convert reads IN and writes OUT, streaming: memory does not grow with rows. The formats come " +
+			"from the extensions (.csv, .tsv, .parquet) unless --in-format or --format say otherwise. Values keep " +
+			"their text (zip 01234 stays 01234); column kinds are inferred from the first rows or declared with --type.",
+		Flags:  append(inputFlags(), outputFlags()...),
+		Action: e.action(func(c *cli.Context) error { return runConvert(c, e) }),
+	}
+}
+
+func runConvert(c *cli.Context, e *env) error {
+	if c.NArg() != 2 {
+		return usagef("convert needs IN and OUT, got %d arguments", c.NArg())
+	}
+	in, out := c.Args().Get(0), c.Args().Get(1)
+	if err := checkOutput(out, in); err != nil {
+		return err
+	}
+	wopt, err := writerOptions(c)
+	if err != nil {
+		return err
+	}
+	r, err := e.openInput(c, in)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	t, err := e.createTable(out, r.Schema(), wopt)
+	if err != nil {
+		return err
+	}
+	defer t.Abort()
+	p := e.newProgress("convert", r)
+	if _, err := dataset.Pipe(e.ctx, r, t, nil, p.Tick); err != nil {
+		return err
+	}
+	p.Done()
+	return t.Commit()
+}

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/veil-data/veil/dataset"
+	"github.com/veil-data/veil/internal/atomicfile"
+)
+
+// inputFlags configure how tables are read.
+func inputFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "in-format", Usage: "input format: csv or parquet (default: from the extension)"},
+		&cli.StringFlag{Name: "delimiter", Usage: "CSV field separator: , ; tab or | (default: detected)"},
+		&cli.StringSliceFlag{Name: "null", Usage: "CSV `TEXT` read as null (repeatable; default: the empty field only; e.g. --null '' --null NA --null NULL)"},
+		&cli.BoolFlag{Name: "lazy-quotes", Usage: "accept a bare \" inside an unquoted CSV field"},
+		&cli.StringSliceFlag{Name: "type", Usage: "declare a column's kind, replacing inference: `COL=KIND[:LAYOUT]`, e.g. zip=string, born=date:02.01.2006 (repeatable)"},
+		&cli.IntFlag{Name: "infer-rows", Value: dataset.DefaultInferRows, Usage: "rows sampled to infer column kinds; -1 reads the whole file first"},
+	}
+}
+
+// outputFlags configure how tables are written.
+func outputFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "format", Usage: "output format: csv or parquet (default: from the extension)"},
+		&cli.StringFlag{Name: "out-delimiter", Usage: "CSV field separator of the output (default ,)"},
+		&cli.StringFlag{Name: "out-null", Usage: "CSV text written for null (default: empty)"},
+		&cli.BoolFlag{Name: "crlf", Usage: "end CSV output lines with CRLF"},
+		&cli.StringFlag{Name: "compression", Value: "snappy", Usage: "Parquet codec: snappy, gzip, zstd or none"},
+	}
+}
+
+func parseDelimiter(s string) (rune, error) {
+	switch s {
+	case "":
+		return 0, nil
+	case ",", ";", "|":
+		return rune(s[0]), nil
+	case "tab", "\\t", "\t", "TAB":
+		return '\t', nil
+	}
+	return 0, usagef("delimiter %q: want , ; tab or |", s)
+}
+
+func readerOptions(c *cli.Context) (*dataset.Options, error) {
+	opt := &dataset.Options{LazyQuotes: c.Bool("lazy-quotes"), InferRows: c.Int("infer-rows")}
+	if f := c.String("in-format"); f != "" {
+		format, err := dataset.ParseFormat(f)
+		if err != nil {
+			return nil, &usageError{err}
+		}
+		opt.Format = format
+	}
+	d, err := parseDelimiter(c.String("delimiter"))
+	if err != nil {
+		return nil, err
+	}
+	opt.Delimiter = d
+	if c.IsSet("null") {
+		opt.NullTokens = append([]string{}, c.StringSlice("null")...)
+	}
+	for _, t := range c.StringSlice("type") {
+		i := strings.LastIndex(t, "=")
+		if i <= 0 {
+			return nil, usagef("--type %q: want COL=KIND[:LAYOUT]", t)
+		}
+		name, spec := t[:i], t[i+1:]
+		kindName, layout, _ := strings.Cut(spec, ":")
+		k, err := dataset.ParseKind(kindName)
+		if err != nil {
+			return nil, usagef("--type %q: %v", t, err)
+		}
+		if opt.Types == nil {
+			opt.Types = map[string]dataset.Override{}
+		}
+		opt.Types[name] = dataset.Override{Kind: k, Layout: layout}
+	}
+	return opt, nil
+}
+
+func writerOptions(c *cli.Context) (*dataset.WriteOptions, error) {
+	opt := &dataset.WriteOptions{NullToken: c.String("out-null"), CRLF: c.Bool("crlf"), Compression: c.String("compression")}
+	if f := c.String("format"); f != "" {
+		format, err := dataset.ParseFormat(f)
+		if err != nil {
+			return nil, &usageError{err}
+		}
+		opt.Format = format
+	}
+	d, err := parseDelimiter(c.String("out-delimiter"))
+	if err != nil {
+		return nil, err
+	}
+	opt.Delimiter = d
+	switch opt.Compression {
+	case "snappy", "gzip", "zstd", "none", "uncompressed":
+	default:
+		return nil, usagef("--compression %q: want snappy, gzip, zstd or none", opt.Compression)
+	}
+	return opt, nil
+}
+
+// openInput opens the table at path with the command's input flags.
+func (e *env) openInput(c *cli.Context, path string) (dataset.Reader, error) {
+	opt, err := readerOptions(c)
+	if err != nil {
+		return nil, err
+	}
+	r, err := dataset.Open(path, opt)
+	if err != nil {
+		var de *dataset.DataError
+		if errors.As(err, &de) {
+			return nil, err
+		}
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+			return nil, &inputError{fmt.Errorf("input %w", err)}
+		}
+		return nil, &inputError{fmt.Errorf("input %s: %w", path, err)}
+	}
+	e.summary.Inputs = append(e.summary.Inputs, inputRef{Path: path})
+	return r, nil
+}
+
+// checkOutput refuses an output path that is one of the inputs: veil never
+// modifies an input.
+func checkOutput(out string, inputs ...string) error {
+	if out == "" {
+		return nil
+	}
+	ao, _ := filepath.Abs(out)
+	so, serr := os.Stat(out)
+	for _, in := range inputs {
+		if in == "" {
+			continue
+		}
+		ai, _ := filepath.Abs(in)
+		if ai == ao {
+			return usagef("output %s is also an input: veil never overwrites its input", out)
+		}
+		if serr == nil {
+			if si, err := os.Stat(in); err == nil && os.SameFile(si, so) {
+				return usagef("output %s is the same file as input %s: veil never overwrites its input", out, in)
+			}
+		}
+	}
+	return nil
+}
+
+// tableOut is a table being written to a pending file. It is a
+// dataset.Writer whose Close finishes the encoding; Commit then renames the
+// file into place.
+type tableOut struct {
+	e      *env
+	f      *atomicfile.File
+	buf    *bufio.Writer
+	w      dataset.Writer
+	rows   int64
+	closed bool
+}
+
+// createTable starts writing a table to path; the file appears only on
+// Commit. Callers defer Abort.
+func (e *env) createTable(path string, schema dataset.Schema, wopt *dataset.WriteOptions) (*tableOut, error) {
+	format, err := dataset.OutputFormat(path, wopt)
+	if err != nil {
+		return nil, &usageError{err}
+	}
+	f, err := atomicfile.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	buf := bufio.NewWriterSize(f, 256<<10)
+	w, err := dataset.NewWriter(buf, format, schema, wopt)
+	if err != nil {
+		f.Abort()
+		return nil, err
+	}
+	return &tableOut{e: e, f: f, buf: buf, w: w}, nil
+}
+
+// Write writes one record.
+func (t *tableOut) Write(rec *dataset.Record) error {
+	t.rows++
+	return t.w.Write(rec)
+}
+
+// Close finishes the encoding (CSV buffer, Parquet footer) without
+// committing the file.
+func (t *tableOut) Close() error {
+	if t.closed {
+		return nil
+	}
+	t.closed = true
+	if err := t.w.Close(); err != nil {
+		return err
+	}
+	return t.buf.Flush()
+}
+
+// Commit finishes the table, renames it into place and records it in the
+// summary.
+func (t *tableOut) Commit() error {
+	if err := t.Close(); err != nil {
+		return err
+	}
+	res, err := t.f.Commit()
+	if err != nil {
+		return err
+	}
+	t.e.addOutput(res, "data", t.rows)
+	return nil
+}
+
+// Abort removes the pending file unless it was committed.
+func (t *tableOut) Abort() { t.f.Abort() }
+
+// writeFile writes data to path atomically and records it in the summary.
+func (e *env) writeFile(path, kind string, data []byte) error {
+	res, err := atomicfile.WriteFile(path, data)
+	if err != nil {
+		return err
+	}
+	e.addOutput(res, kind, -1)
+	return nil
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/veil-data/veil/internal/atomicfile"
+)
+
+// signalState remembers the first SIGINT or SIGTERM received.
+type signalState struct{ sig atomic.Int32 }
+
+func (s *signalState) received() int { return int(s.sig.Load()) }
+
+// gracePeriod is how long a run may take to unwind after a signal before
+// veil removes its temporary files and exits on its own.
+const gracePeriod = 5 * time.Second
+
+// notifySignals returns a context cancelled by SIGINT or SIGTERM. The run
+// then stops at its next check, removes its temporary files and exits with
+// 130 or 143; if it has not returned after gracePeriod, veil removes them
+// and exits itself.
+func notifySignals(parent context.Context) (context.Context, *signalState) {
+	ctx, cancel := context.WithCancel(parent)
+	st := &signalState{}
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-ch
+		n := int32(syscall.SIGINT)
+		if s == syscall.SIGTERM {
+			n = int32(syscall.SIGTERM)
+		}
+		st.sig.Store(n)
+		cancel()
+		select {
+		case <-ch:
+		case <-time.After(gracePeriod):
+		}
+		atomicfile.AbortAll()
+		os.Exit(128 + int(n))
+	}()
+	return ctx, st
+}
+
+func signalName(n int) string {
+	switch n {
+	case int(syscall.SIGINT):
+		return "SIGINT"
+	case int(syscall.SIGTERM):
+		return "SIGTERM"
+	}
+	return "signal"
+}

@@ -1,0 +1,405 @@
+package dataset
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"unicode/utf8"
+)
+
+// csvReader reads RFC 4180 CSV through encoding/csv, adding header
+// handling, null tokens, UTF-8 validation, kind inference and error
+// positions that never quote a value.
+type csvReader struct {
+	name          string
+	cr            *csv.Reader
+	closer        io.Closer
+	count         *countingReader
+	size          int64
+	schema        Schema
+	nulls         map[string]bool
+	onlyEmptyNull bool
+
+	buffered []bufRecord // records read ahead for inference, replayed first
+	rec      Record
+	rows     int64
+	lines    []int // line of each field of the current record
+	done     bool
+}
+
+type bufRecord struct {
+	values []Value
+	lines  []int
+}
+
+const sniffBytes = 64 << 10
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+func openCSV(path string, opt *Options) (Reader, error) {
+	if opt.inferRows() < 0 && len(opt.Types) == 0 {
+		// Whole-file inference: one pass to infer, a second to read.
+		kinds, err := inferWholeCSV(path, opt)
+		if err != nil {
+			return nil, err
+		}
+		o := *opt
+		o.Types = kinds
+		o.InferRows = 1
+		opt = &o
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	r, err := newCSVReader(f, path, fileSize(f), opt)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	r.closer = f
+	return r, nil
+}
+
+func inferWholeCSV(path string, opt *Options) (map[string]Override, error) {
+	o := *opt
+	o.InferRows = 1
+	r, err := openCSV(path, &o)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	var in Inferrer
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		in.Add(rec.Values)
+	}
+	types := make(map[string]Override)
+	for _, c := range in.Columns(r.Schema().Names()) {
+		types[c.Name] = Override{Kind: c.Kind, Layout: c.Layout}
+	}
+	return types, nil
+}
+
+// NewCSVReader returns a Reader of CSV text from r. name is used in errors.
+// The header row names the columns. Kinds are inferred from the first
+// opt.InferRows records (read ahead and replayed), except those declared in
+// opt.Types.
+func NewCSVReader(r io.Reader, name string, opt *Options) (Reader, error) {
+	if opt == nil {
+		opt = &Options{}
+	}
+	if opt.inferRows() < 0 {
+		return nil, errors.New("whole-file inference needs a file, not a stream")
+	}
+	return newCSVReader(r, name, 0, opt)
+}
+
+func newCSVReader(r io.Reader, name string, size int64, opt *Options) (*csvReader, error) {
+	count := &countingReader{r: r}
+	br := bufio.NewReaderSize(count, sniffBytes)
+	head, err := br.Peek(sniffBytes)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, &DataError{File: name, Err: err}
+	}
+	if bytes.HasPrefix(head, utf8BOM) {
+		br.Discard(len(utf8BOM))
+		head = head[len(utf8BOM):]
+	}
+	delim := opt.Delimiter
+	if delim == 0 {
+		delim = sniffDelimiter(head)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = delim
+	cr.LazyQuotes = opt.LazyQuotes
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+
+	c := &csvReader{name: name, cr: cr, count: count, size: size}
+	if opt.NullTokens == nil {
+		c.onlyEmptyNull = true
+	} else {
+		c.nulls = make(map[string]bool, len(opt.NullTokens))
+		for _, t := range opt.NullTokens {
+			c.nulls[t] = true
+		}
+	}
+
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, &DataError{File: name, Line: 1, Err: ErrEmptyHeader}
+	}
+	if err != nil {
+		return nil, c.parseError(err)
+	}
+	names := make([]string, len(header))
+	seen := make(map[string]int, len(header))
+	for i, h := range header {
+		if !utf8.ValidString(h) {
+			return nil, &DataError{File: name, Line: 1, Err: fmt.Errorf("column %d: %w", i+1, ErrInvalidUTF8)}
+		}
+		if h == "" {
+			return nil, &DataError{File: name, Line: 1, Err: fmt.Errorf("column %d: %w", i+1, ErrEmptyColumnName)}
+		}
+		if j, dup := seen[h]; dup {
+			return nil, &DataError{File: name, Line: 1, Column: h, Err: fmt.Errorf("%w (columns %d and %d)", ErrDuplicateColumn, j+1, i+1)}
+		}
+		seen[h] = i
+		names[i] = h
+	}
+	if len(names) == 1 && names[0] == "" {
+		return nil, &DataError{File: name, Line: 1, Err: ErrEmptyHeader}
+	}
+	c.schema.Columns = make([]Column, len(names))
+	for i, n := range names {
+		c.schema.Columns[i] = Column{Name: n, Nullable: true}
+	}
+	cr.FieldsPerRecord = len(names)
+	c.rec.Values = make([]Value, len(names))
+	c.lines = make([]int, len(names))
+
+	// Read ahead to infer kinds.
+	var in Inferrer
+	n := opt.inferRows()
+	for len(c.buffered) < n {
+		rec, err := c.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		b := bufRecord{values: append([]Value(nil), rec.Values...), lines: append([]int(nil), c.lines...)}
+		c.buffered = append(c.buffered, b)
+		in.Add(b.values)
+	}
+	c.schema.Columns = in.Columns(names)
+	if err := applyOverrides(name, c.schema.Columns, opt.Types); err != nil {
+		return nil, err
+	}
+	c.rows = 0
+	return c, nil
+}
+
+// sniffDelimiter picks the candidate that splits the first lines into the
+// same, largest number of fields, counting only separators outside quotes.
+func sniffDelimiter(head []byte) rune {
+	const maxLines = 50
+	candidates := []byte{',', ';', '\t', '|'}
+	counts := make([][]int, len(candidates))
+	cur := make([]int, len(candidates))
+	inQuote := false
+	lines := 0
+	for i := 0; i < len(head) && lines < maxLines; i++ {
+		b := head[i]
+		switch {
+		case b == '"':
+			inQuote = !inQuote
+		case b == '\n' && !inQuote:
+			for j := range candidates {
+				counts[j] = append(counts[j], cur[j])
+				cur[j] = 0
+			}
+			lines++
+		case !inQuote:
+			for j, c := range candidates {
+				if b == c {
+					cur[j]++
+				}
+			}
+		}
+	}
+	if lines == 0 { // a single line without a newline
+		for j := range candidates {
+			counts[j] = append(counts[j], cur[j])
+		}
+	}
+	best, bestScore := ',', -1.0
+	for j, c := range candidates {
+		cs := counts[j]
+		if len(cs) == 0 || cs[0] == 0 {
+			continue
+		}
+		same := 0
+		for _, n := range cs {
+			if n == cs[0] {
+				same++
+			}
+		}
+		// Consistency first, then the number of fields.
+		score := float64(same)/float64(len(cs))*1000 + float64(cs[0])
+		if score > bestScore {
+			best, bestScore = rune(c), score
+		}
+	}
+	return best
+}
+
+// next reads one record from the CSV stream into c.rec.
+func (c *csvReader) next() (*Record, error) {
+	fields, err := c.cr.Read()
+	if err == io.EOF {
+		return nil, io.EOF
+	}
+	if err != nil {
+		return nil, c.parseError(err)
+	}
+	c.rows++
+	c.rec.Row = c.rows
+	for i, f := range fields {
+		line, col := c.cr.FieldPos(i)
+		c.lines[i] = line
+		if !utf8.ValidString(f) {
+			return nil, &DataError{File: c.name, Row: c.rows, Line: line, Byte: col, Column: c.schema.Columns[i].Name, Err: ErrInvalidUTF8}
+		}
+		if c.onlyEmptyNull {
+			c.rec.Values[i] = Value{Text: f, Null: len(f) == 0}
+		} else if c.nulls[f] {
+			c.rec.Values[i] = Value{Null: true}
+		} else {
+			c.rec.Values[i] = Value{Text: f}
+		}
+	}
+	return &c.rec, nil
+}
+
+func (c *csvReader) parseError(err error) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return &DataError{File: c.name, Row: c.rows + 1, Err: err}
+	}
+	de := &DataError{File: c.name, Row: c.rows + 1, Line: pe.Line, Byte: pe.Column}
+	if c.schema.Columns == nil {
+		de.Row = 0 // the header
+	}
+	switch {
+	case errors.Is(pe.Err, csv.ErrFieldCount):
+		de.Line = pe.StartLine
+		de.Byte = 0
+		de.Err = fmt.Errorf("%w: the header has %d", ErrFieldCount, len(c.schema.Columns))
+	case errors.Is(pe.Err, csv.ErrQuote):
+		if pe.StartLine != pe.Line {
+			de.Err = fmt.Errorf("%w (the record starts at line %d)", ErrQuote, pe.StartLine)
+		} else {
+			de.Err = ErrQuote
+		}
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		de.Err = ErrBareQuote
+	default:
+		de.Err = pe.Err
+	}
+	return de
+}
+
+func (c *csvReader) Schema() Schema { return c.schema }
+
+func (c *csvReader) Read() (*Record, error) {
+	if c.done {
+		return nil, io.EOF
+	}
+	if len(c.buffered) > 0 {
+		b := c.buffered[0]
+		c.buffered[0] = bufRecord{}
+		c.buffered = c.buffered[1:]
+		c.rows++
+		c.rec.Row = c.rows
+		copy(c.rec.Values, b.values)
+		copy(c.lines, b.lines)
+		return &c.rec, nil
+	}
+	rec, err := c.next()
+	if err == io.EOF {
+		c.done = true
+	}
+	return rec, err
+}
+
+func (c *csvReader) Pos(col int) Position {
+	p := Position{File: c.name}
+	if col >= 0 && col < len(c.lines) {
+		p.Line = c.lines[col]
+	}
+	return p
+}
+
+func (c *csvReader) Progress() (done, total int64, unit string) {
+	return c.count.n, c.size, "bytes"
+}
+
+func (c *csvReader) Close() error {
+	if c.closer == nil {
+		return nil
+	}
+	err := c.closer.Close()
+	c.closer = nil
+	return err
+}
+
+// csvWriter writes records as RFC 4180 CSV with a header row.
+type csvWriter struct {
+	w         *csv.Writer
+	schema    Schema
+	nullToken string
+	fields    []string
+	started   bool
+}
+
+// NewCSVWriter returns a Writer of CSV text to w. Values are written as their
+// text; nulls as opt.NullToken (default: an empty field). The header is
+// written with the first record, or by Close for an empty table.
+func NewCSVWriter(w io.Writer, schema Schema, opt *WriteOptions) Writer {
+	if opt == nil {
+		opt = &WriteOptions{}
+	}
+	cw := csv.NewWriter(w)
+	if opt.Delimiter != 0 {
+		cw.Comma = opt.Delimiter
+	}
+	cw.UseCRLF = opt.CRLF
+	return &csvWriter{w: cw, schema: schema, nullToken: opt.NullToken, fields: make([]string, schema.Len())}
+}
+
+func (c *csvWriter) header() error {
+	c.started = true
+	return c.w.Write(c.schema.Names())
+}
+
+func (c *csvWriter) Write(rec *Record) error {
+	if !c.started {
+		if err := c.header(); err != nil {
+			return err
+		}
+	}
+	if len(rec.Values) != len(c.fields) {
+		return fmt.Errorf("%w: record has %d values, schema %d columns", ErrFieldCount, len(rec.Values), len(c.fields))
+	}
+	for i, v := range rec.Values {
+		if v.Null {
+			c.fields[i] = c.nullToken
+		} else {
+			c.fields[i] = v.Text
+		}
+	}
+	return c.w.Write(c.fields)
+}
+
+func (c *csvWriter) Close() error {
+	if !c.started {
+		if err := c.header(); err != nil {
+			return err
+		}
+	}
+	c.w.Flush()
+	return c.w.Error()
+}

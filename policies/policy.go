@@ -1,0 +1,156 @@
+package policies
+
+// This file holds the policy's types: the contract between the policy file,
+// anonymize, synth and report. Parsing and validation live beside it.
+
+// Role is what a column is, privacy-wise.
+type Role string
+
+// The roles a column can have.
+const (
+	RoleDirect     Role = "direct"     // identifies a person on its own (name, e-mail, national ID)
+	RoleIdentifier Role = "identifier" // a record key or pseudonymous ID: unique, not personal on its own
+	RoleQuasi      Role = "quasi"      // identifies in combination (zip, age, sex)
+	RoleSensitive  Role = "sensitive"  // what must not be inferred (diagnosis, salary)
+	RoleOther      Role = "other"
+)
+
+// Action is what happens to a column.
+type Action string
+
+// The actions a policy can apply to a column.
+const (
+	ActionKeep       Action = "keep"
+	ActionDrop       Action = "drop"
+	ActionHash       Action = "hash"
+	ActionTokenize   Action = "tokenize"
+	ActionMask       Action = "mask"
+	ActionRedact     Action = "redact"
+	ActionGeneralize Action = "generalize"
+	ActionSuppress   Action = "suppress"
+	ActionNoise      Action = "noise"
+	ActionShiftDate  Action = "shift_date"
+)
+
+// Policy is a parsed policy file.
+type Policy struct {
+	Version int
+	// DefaultAction applies to data columns the policy does not list; empty
+	// means such columns are an error.
+	DefaultAction Action
+	// Columns lists the column policies in file order.
+	Columns []*Column
+	Privacy *Privacy
+	Gates   *Gates
+
+	// Path and SHA256 identify the file the policy was read from.
+	Path   string
+	SHA256 string
+}
+
+// Column returns the policy of the column named name, or nil.
+func (p *Policy) Column(name string) *Column {
+	for _, c := range p.Columns {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Column is the policy of one column. Only the parameters of its action are
+// set.
+type Column struct {
+	Name   string
+	Role   Role
+	Action Action
+
+	// hash, tokenize: where the secret key comes from (never the policy).
+	KeyEnv  string
+	KeyFile string
+	// tokenize: format to preserve: "" (random-looking token), digits,
+	// email, card, iban, ... (see the tokenize documentation).
+	Format string
+
+	// mask: characters kept at each end, and the mask character.
+	KeepFirst int
+	KeepLast  int
+	MaskChar  string
+
+	// generalize: numeric bins of a width or at explicit edges, top and
+	// bottom coding, date truncation, string prefix, or an ARX hierarchy
+	// at a fixed level (left to the privacy search when Level is nil and
+	// the column is a quasi-identifier).
+	Width      float64
+	Edges      []float64
+	TopCode    *float64
+	BottomCode *float64
+	Truncate   string // day, month or year
+	Prefix     int
+	Hierarchy  string // path to an ARX-format CSV, relative to the policy file
+	Level      *int
+
+	// noise: differential privacy on a numeric column.
+	Mechanism string // laplace or gaussian
+	Epsilon   float64
+	Delta     float64
+	Lower     *float64
+	Upper     *float64
+
+	// shift_date: the column whose value keys the entity (all dates of one
+	// entity move by the same secret offset) and the largest shift in days.
+	By      string
+	MaxDays int
+
+	// Where the column's entry starts in the policy file (1-based).
+	Line, Col int
+}
+
+// Privacy is the privacy model the output must meet.
+type Privacy struct {
+	K                int     // k-anonymity: every class holds at least K rows; 0 = none
+	SuppressionLimit float64 // share of rows that may be suppressed, 0..1
+	Algorithm        string  // optimal (full-domain lattice search) or mondrian
+	Metric           string  // entropy, loss, discernibility, precision or aecs
+	LDiversity       *LDiversity
+	TCloseness       *TCloseness
+	// MaxEpsilon caps the total differential-privacy budget (ε) the policy
+	// may spend; 0 = no cap.
+	MaxEpsilon float64
+	MaxDelta   float64
+}
+
+// LDiversity asks that every class hold L well-represented values of Column.
+type LDiversity struct {
+	Column  string
+	L       float64
+	Variant string  // distinct, entropy or recursive
+	C       float64 // recursive (c,l)-diversity's c
+}
+
+// TCloseness asks that the distribution of Column in every class be within
+// T (Earth Mover's Distance) of the table's.
+type TCloseness struct {
+	Column   string
+	T        float64
+	Distance string // equal, ordered or hierarchical
+}
+
+// Gates are thresholds a release must meet; nil fields are not checked.
+// Privacy gates fail with exit 4, utility gates with exit 5.
+type Gates struct {
+	// Privacy gates.
+	MinK              *int     // smallest equivalence class over the quasi-identifiers
+	MaxProsecutorRisk *float64 // highest re-identification probability, 1/min class size
+	MaxSampleUniques  *float64 // share of rows unique on the quasi-identifiers
+	MaxExactCopies    *float64 // share of released rows equal to a real row
+	MinDCROverfitting *float64 // SDMetrics DCROverfittingProtection, 0..1
+	MinDisclosureProt *float64 // CAP disclosure protection of sensitive columns, 0..1
+	MaxEpsilon        *float64 // differential privacy budget spent
+
+	// Utility gates.
+	MinQuality   *float64 // SDMetrics-style overall quality, 0..1
+	MaxTVD1Way   *float64 // mean total variation distance of 1-way marginals
+	MaxTVD2Way   *float64 // mean total variation distance of 2-way marginals
+	MinTSTRRatio *float64 // TSTR score / TRTR score
+}
