@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -19,6 +21,7 @@ type csvReader struct {
 	cr            *csv.Reader
 	closer        io.Closer
 	count         *countingReader
+	utf8          *utf8Check
 	size          int64
 	schema        Schema
 	nulls         map[string]bool
@@ -107,7 +110,8 @@ func NewCSVReader(r io.Reader, name string, opt *Options) (Reader, error) {
 
 func newCSVReader(r io.Reader, name string, size int64, opt *Options) (*csvReader, error) {
 	count := &countingReader{r: r}
-	br := bufio.NewReaderSize(count, sniffBytes)
+	check := &utf8Check{r: count}
+	br := bufio.NewReaderSize(check, sniffBytes)
 	head, err := br.Peek(sniffBytes)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 		return nil, &DataError{File: name, Err: err}
@@ -126,7 +130,7 @@ func newCSVReader(r io.Reader, name string, size int64, opt *Options) (*csvReade
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
 
-	c := &csvReader{name: name, cr: cr, count: count, size: size}
+	c := &csvReader{name: name, cr: cr, count: count, utf8: check, size: size}
 	if opt.NullTokens == nil {
 		c.onlyEmptyNull = true
 	} else {
@@ -257,10 +261,11 @@ func (c *csvReader) next() (*Record, error) {
 	}
 	c.rows++
 	c.rec.Row = c.rows
+	checkUTF8 := c.utf8.bad
 	for i, f := range fields {
 		line, col := c.cr.FieldPos(i)
 		c.lines[i] = line
-		if !utf8.ValidString(f) {
+		if checkUTF8 && !utf8.ValidString(f) {
 			return nil, &DataError{File: c.name, Row: c.rows, Line: line, Byte: col, Column: c.schema.Columns[i].Name, Err: ErrInvalidUTF8}
 		}
 		if c.onlyEmptyNull {
@@ -346,12 +351,17 @@ func (c *csvReader) Close() error {
 	return err
 }
 
-// csvWriter writes records as RFC 4180 CSV with a header row.
+// csvWriter writes records as RFC 4180 CSV with a header row. It quotes
+// like encoding/csv (fields holding the delimiter, a quote, CR or LF, or
+// starting with a space) and also quotes the lone empty field of a
+// one-column row, which would otherwise be an empty line that readers skip.
 type csvWriter struct {
-	w         *csv.Writer
+	w         *bufio.Writer
 	schema    Schema
+	delim     byte
 	nullToken string
-	fields    []string
+	eol       string
+	specials  string
 	started   bool
 }
 
@@ -362,44 +372,106 @@ func NewCSVWriter(w io.Writer, schema Schema, opt *WriteOptions) Writer {
 	if opt == nil {
 		opt = &WriteOptions{}
 	}
-	cw := csv.NewWriter(w)
-	if opt.Delimiter != 0 {
-		cw.Comma = opt.Delimiter
+	bw, ok := w.(*bufio.Writer)
+	if !ok {
+		bw = bufio.NewWriterSize(w, 64<<10)
 	}
-	cw.UseCRLF = opt.CRLF
-	return &csvWriter{w: cw, schema: schema, nullToken: opt.NullToken, fields: make([]string, schema.Len())}
+	c := &csvWriter{w: bw, schema: schema, delim: ',', nullToken: opt.NullToken, eol: "\n"}
+	if opt.Delimiter != 0 && opt.Delimiter < utf8.RuneSelf {
+		c.delim = byte(opt.Delimiter)
+	}
+	if opt.CRLF {
+		c.eol = "\r\n"
+	}
+	c.specials = string([]byte{c.delim, '"', '\r', '\n'})
+	return c
 }
 
-func (c *csvWriter) header() error {
+func (c *csvWriter) needsQuotes(f string) bool {
+	if f == "" {
+		return false
+	}
+	if f == `\.` || strings.ContainsAny(f, c.specials) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(f)
+	return unicode.IsSpace(r)
+}
+
+func (c *csvWriter) field(f string) {
+	if !c.needsQuotes(f) {
+		c.w.WriteString(f)
+		return
+	}
+	c.w.WriteByte('"')
+	for len(f) > 0 {
+		i := strings.IndexAny(f, "\"\r\n")
+		if i < 0 {
+			c.w.WriteString(f)
+			break
+		}
+		c.w.WriteString(f[:i])
+		switch f[i] {
+		case '"':
+			c.w.WriteString(`""`)
+		case '\r':
+			if c.eol == "\r\n" && i+1 < len(f) && f[i+1] == '\n' {
+				i++ // keep \r\n as one line break
+				c.w.WriteString("\r\n")
+			} else {
+				c.w.WriteByte('\r')
+			}
+		case '\n':
+			c.w.WriteString(c.eol)
+		}
+		f = f[i+1:]
+	}
+	c.w.WriteByte('"')
+}
+
+func (c *csvWriter) header() {
 	c.started = true
-	return c.w.Write(c.schema.Names())
+	for i, name := range c.schema.Names() {
+		if i > 0 {
+			c.w.WriteByte(c.delim)
+		}
+		c.field(name)
+	}
+	c.w.WriteString(c.eol)
 }
 
 func (c *csvWriter) Write(rec *Record) error {
 	if !c.started {
-		if err := c.header(); err != nil {
-			return err
-		}
+		c.header()
 	}
-	if len(rec.Values) != len(c.fields) {
-		return fmt.Errorf("%w: record has %d values, schema %d columns", ErrFieldCount, len(rec.Values), len(c.fields))
+	if len(rec.Values) != c.schema.Len() {
+		return fmt.Errorf("%w: record has %d values, schema %d columns", ErrFieldCount, len(rec.Values), c.schema.Len())
+	}
+	if len(rec.Values) == 1 {
+		v := rec.Values[0]
+		if (v.Null && c.nullToken == "") || (!v.Null && v.Text == "") {
+			c.w.WriteString(`""`)
+			c.w.WriteString(c.eol)
+			return nil
+		}
 	}
 	for i, v := range rec.Values {
+		if i > 0 {
+			c.w.WriteByte(c.delim)
+		}
 		if v.Null {
-			c.fields[i] = c.nullToken
+			c.field(c.nullToken)
 		} else {
-			c.fields[i] = v.Text
+			c.field(v.Text)
 		}
 	}
-	return c.w.Write(c.fields)
+	_, err := c.w.WriteString(c.eol)
+	return err
 }
 
 func (c *csvWriter) Close() error {
 	if !c.started {
-		if err := c.header(); err != nil {
-			return err
-		}
+		c.header()
 	}
-	c.w.Flush()
-	return c.w.Error()
+	return c.w.Flush()
 }

@@ -142,7 +142,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		stdin:        stdin,
 		stdout:       stdout,
 		stderr:       stderr,
-		log:          slog.New(slog.NewTextHandler(stderr, nil)),
+		log:          defaultLogger(stderr),
 		started:      time.Now(),
 		skipExitCode: exitSkipped,
 		summary: &summary{
@@ -163,19 +163,27 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}
 	if !e.ran {
-		// Help, version or a usage error before any command ran.
-		if err != nil {
-			fmt.Fprintf(stderr, "veil: %v\n", err)
-			code, _ := exitCode(err, e.skipExitCode)
-			if code == exitOK {
-				code = exitUsage
-			}
-			return code
+		if err == nil {
+			return exitOK // help or version
 		}
-		return exitOK
+		// A usage error before the command's action ran: still one summary
+		// line, so that a pipeline sees what went wrong.
+		code, status := exitCode(err, e.skipExitCode)
+		if code == exitOK || code == exitInternal {
+			code = exitUsage
+		}
+		e.summary.Command = commandPath(app, args)
+		return e.finish(err, code, status)
 	}
 	code, status := exitCode(err, e.skipExitCode)
 	return e.finish(err, code, status)
+}
+
+func defaultLogger(w io.Writer) *slog.Logger {
+	if isTerminal(w) {
+		return slog.New(slog.NewTextHandler(w, nil))
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
 }
 
 // finish logs the error, prints the summary line and writes the summary and
@@ -429,6 +437,26 @@ func reorderArgs(app *cli.App, args []string) []string {
 	}
 	out = append(out, flags...)
 	return append(out, pos...)
+}
+
+// commandPath returns the names of the command (and subcommand) args name.
+func commandPath(app *cli.App, args []string) string {
+	var names []string
+	cmds := app.Commands
+	for _, a := range args[1:] {
+		var next *cli.Command
+		for _, c := range cmds {
+			if c.HasName(a) {
+				next = c
+			}
+		}
+		if next == nil {
+			break
+		}
+		names = append(names, next.Name)
+		cmds = next.Subcommands
+	}
+	return strings.Join(names, " ")
 }
 
 func takesValue(flags []cli.Flag, name string) bool {
