@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -175,7 +176,7 @@ func (e *env) createTable(path string, schema dataset.Schema, wopt *dataset.Writ
 	}
 	f, err := atomicfile.Create(path)
 	if err != nil {
-		return nil, err
+		return nil, outputError(err)
 	}
 	buf := bufio.NewWriterSize(f, 256<<10)
 	w, err := dataset.NewWriter(buf, format, schema, wopt)
@@ -226,8 +227,17 @@ func (t *tableOut) Abort() { t.f.Abort() }
 func (e *env) writeFile(path, kind string, data []byte) error {
 	res, err := atomicfile.WriteFile(path, data)
 	if err != nil {
-		return err
+		return outputError(err)
 	}
 	e.addOutput(res, kind, -1)
 	return nil
+}
+
+// outputError makes an output path that cannot exist (a missing folder, a
+// folder in place of a file) a usage error; other failures stay as they are.
+func outputError(err error) error {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR) {
+		return &usageError{err}
+	}
+	return err
 }
