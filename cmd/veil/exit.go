@@ -79,8 +79,12 @@ func exitCode(err error, skipCode int) (code int, status string) {
 		se *skipError
 		ge *gateError
 		ce coder
+		dm *demoError
 	)
 	switch {
+	case errors.As(err, &dm):
+		_, status := exitCode(dm.cause, skipCode)
+		return dm.code, status
 	case errors.As(err, &se):
 		return skipCode, "skipped"
 	case errors.As(err, &ge):

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# bench/run.sh: veil's benchmark script. It generates an N-row Adult-like
+# table with identifier columns (deterministic: `veil generate --seed 1`),
+# then runs each veil command on it and reports wall time, rows/s, MB/s and
+# peak RSS (GNU time's maximum resident set size), next to baselines: a
+# minimal encoding/csv copy loop (bench/csvcopy) and a hand-written
+# encoding/csv loop doing the anonymize policy's work (bench/anonbase).
+#
+# Usage: bench/run.sh [ROWS ...]      (default: 1000000)
+#        BENCH_STEPS="convert anonymize" bench/run.sh 1000000
+# Results: a Markdown table on stdout and bench/out/results-<rows>.json.
+# Each step runs BENCH_REPEAT times (default 3); the fastest run is kept.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+OUT="$ROOT/bench/out"
+BIN="$OUT/bin"
+mkdir -p "$BIN"
+REPEAT=${BENCH_REPEAT:-3}
+STEPS=${BENCH_STEPS:-"baseline convert profile anonymize kanon mondrian synth report"}
+ROWS_LIST=("$@")
+[ ${#ROWS_LIST[@]} -eq 0 ] && ROWS_LIST=(1000000)
+
+command -v /usr/bin/time >/dev/null || { echo "bench: GNU time (/usr/bin/time) is required: apt-get install time" >&2; exit 2; }
+
+echo "building..." >&2
+go build -o "$BIN/veil" ./cmd/veil
+go build -o "$BIN/csvcopy" ./bench/csvcopy
+[ -d bench/anonbase ] && go build -o "$BIN/anonbase" ./bench/anonbase
+VEIL="$BIN/veil"
+
+# measure NAME ROWS INPUT_BYTES CMD...: runs CMD REPEAT times and records the
+# fastest wall time and the largest peak RSS.
+measure() {
+  local name=$1 rows=$2 bytes=$3; shift 3
+  local best="" rss=0 status=ok
+  for _ in $(seq "$REPEAT"); do
+    rm -f "$WORK"/out.* "$WORK"/*.tmp
+    if ! /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" >"$WORK/stdout.txt" 2>"$WORK/stderr.txt"; then
+      status="failed (exit $?)"
+      tail -3 "$WORK/stderr.txt" >&2
+      break
+    fi
+    read -r secs kb <"$WORK/time.txt"
+    if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; fi
+    [ "$kb" -gt "$rss" ] && rss=$kb
+  done
+  if [ "$status" != ok ]; then
+    printf '| %s | %s | - | - | - | %s |\n' "$name" "$rows" "$status"
+    printf '{"step":"%s","rows":%s,"status":"%s"}\n' "$name" "$rows" "$status" >>"$JSON"
+    return
+  fi
+  local rps mbps mib
+  rps=$(awk "BEGIN{printf \"%.0f\", $rows/($best>0?$best:0.001)}")
+  mbps=$(awk "BEGIN{printf \"%.1f\", $bytes/1048576/($best>0?$best:0.001)}")
+  mib=$(awk "BEGIN{printf \"%.1f\", $rss/1024}")
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$rows" "$best" "$rps" "$mbps" "$mib"
+  printf '{"step":"%s","rows":%s,"seconds":%s,"rows_per_s":%s,"mb_per_s":%s,"peak_rss_mib":%s}\n' \
+    "$name" "$rows" "$best" "$rps" "$mbps" "$mib" >>"$JSON"
+  BEST[$name]=$best
+}
+
+ratio() { # ratio NAME BASE: prints NAME's time over BASE's
+  local a=${BEST[$1]:-} b=${BEST[$2]:-}
+  [ -n "$a" ] && [ -n "$b" ] && awk "BEGIN{printf \"%s / %s = %.2fx\n\", \"$1\", \"$2\", $a/$b}"
+}
+
+has_step() { [[ " $STEPS " == *" $1 "* ]]; }
+
+for ROWS in "${ROWS_LIST[@]}"; do
+  declare -A BEST=()
+  WORK="$OUT/work-$ROWS"
+  mkdir -p "$WORK"
+  JSON="$OUT/results-$ROWS.json"
+  : >"$JSON"
+  DATA="$WORK/big.csv"
+  if [ ! -s "$DATA" ]; then
+    echo "generating $ROWS rows..." >&2
+    "$VEIL" generate --rows "$ROWS" --seed 1 --out "$DATA" >/dev/null
+  fi
+  BYTES=$(stat -c %s "$DATA")
+  echo
+  echo "### $ROWS rows ($(awk "BEGIN{printf \"%.0f\", $BYTES/1048576}") MiB CSV, $(nproc) cores, $(go version | cut -d' ' -f3))"
+  echo
+  echo "| step | rows | seconds | rows/s | MB/s (input) | peak RSS MiB |"
+  echo "|---|---|---|---|---|---|"
+  if has_step baseline; then
+    measure "baseline: encoding/csv copy" "$ROWS" "$BYTES" "$BIN/csvcopy" "$DATA" "$WORK/out.csv"
+  fi
+  if has_step convert; then
+    measure "convert csv->csv" "$ROWS" "$BYTES" "$VEIL" convert "$DATA" "$WORK/out.csv" --progress never
+    measure "convert csv->parquet" "$ROWS" "$BYTES" "$VEIL" convert "$DATA" "$WORK/out.parquet" --progress never
+    if "$VEIL" convert "$DATA" "$WORK/big.parquet" --progress never >/dev/null 2>&1; then
+      PBYTES=$(stat -c %s "$WORK/big.parquet")
+      measure "convert parquet->csv" "$ROWS" "$PBYTES" "$VEIL" convert "$WORK/big.parquet" "$WORK/out.csv" --progress never
+    fi
+  fi
+  if has_step profile; then
+    measure "profile" "$ROWS" "$BYTES" "$VEIL" profile "$DATA" --out "$WORK/out.profile.json" --progress never
+  fi
+  if has_step anonymize; then
+    export VEIL_HASH_KEY=bench-key-0123456789abcdef
+    if [ -x "$BIN/anonbase" ]; then
+      measure "baseline: encoding/csv anonymize loop" "$ROWS" "$BYTES" "$BIN/anonbase" "$DATA" "$WORK/out.csv"
+    fi
+    measure "anonymize (hash, mask, drop, generalize x2)" "$ROWS" "$BYTES" "$VEIL" anonymize "$DATA" \
+      --policy bench/policies/columns.yaml --out "$WORK/out.csv" --progress never
+  fi
+  if has_step kanon; then
+    measure "anonymize k=5, 8 QIs, optimal, 5% suppression" "$ROWS" "$BYTES" "$VEIL" anonymize "$DATA" \
+      --policy bench/policies/kanon-optimal.yaml --out "$WORK/out.csv" --progress never
+  fi
+  if has_step mondrian; then
+    measure "anonymize k=5, 8 QIs, mondrian" "$ROWS" "$BYTES" "$VEIL" anonymize "$DATA" \
+      --policy bench/policies/kanon-mondrian.yaml --out "$WORK/out.csv" --progress never
+  fi
+  if has_step synth; then
+    measure "synth fit" "$ROWS" "$BYTES" "$VEIL" synth fit "$DATA" --policy bench/policies/columns.yaml \
+      --out "$WORK/out.model.json" --progress never
+    if [ -s "$WORK/out.model.json" ] || "$VEIL" synth fit "$DATA" --policy bench/policies/columns.yaml --out "$WORK/model.json" >/dev/null 2>&1; then
+      [ -s "$WORK/model.json" ] || "$VEIL" synth fit "$DATA" --policy bench/policies/columns.yaml --out "$WORK/model.json" >/dev/null 2>&1 || true
+      measure "synth sample (same rows)" "$ROWS" "$BYTES" "$VEIL" synth sample "$WORK/model.json" --rows "$ROWS" \
+        --out "$WORK/out.csv" --progress never
+    fi
+  fi
+  if has_step report; then
+    if "$VEIL" synth sample "$WORK/model.json" --rows "$ROWS" --out "$WORK/released.csv" >/dev/null 2>&1; then
+      measure "report (synthetic vs original)" "$ROWS" "$BYTES" "$VEIL" report --original "$DATA" \
+        --released "$WORK/released.csv" --json "$WORK/out.report.json" --html "$WORK/out.report.html" --progress never
+    fi
+  fi
+  echo
+  ratio "convert csv->csv" "baseline: encoding/csv copy" || true
+  ratio "convert csv->parquet" "baseline: encoding/csv copy" || true
+  ratio "anonymize (hash, mask, drop, generalize x2)" "baseline: encoding/csv anonymize loop" || true
+  unset BEST
+done
