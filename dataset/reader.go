@@ -94,10 +94,14 @@ func (o *Options) inferRows() int {
 	return o.InferRows
 }
 
-// Open opens the table at path for reading.
+// Open opens the table at path for reading. A folder is read as one table
+// made of its part files (see Parts), as Spark and warehouses export them.
 func Open(path string, opt *Options) (Reader, error) {
 	if opt == nil {
 		opt = &Options{}
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return openParts(path, opt)
 	}
 	format := opt.Format
 	if format == "" {

@@ -64,7 +64,9 @@ type env struct {
 	summaryFile    string
 	terminationLog string
 	skipExitCode   int
-	ran            bool // a command's action started (not just help)
+	ran            bool        // a command's action started (not just help)
+	dp             *manifestDP // set by a command whose output carries DP noise
+	partRows       int64       // rows per part of a folder output (--part-rows)
 }
 
 // summary is the one-line JSON object printed last on stdout and written to
@@ -97,7 +99,8 @@ type outputRef struct {
 	SHA256 string `json:"sha256"`
 	Rows   *int64 `json:"rows,omitempty"`
 	Bytes  int64  `json:"bytes"`
-	Kind   string `json:"kind,omitempty"` // data, report, profile, policy, model, manifest
+	Kind   string `json:"kind,omitempty"`  // data, report, profile, policy, model, manifest
+	Parts  int    `json:"parts,omitempty"` // for a folder of parts
 }
 
 type gateVerdict struct {
@@ -264,6 +267,12 @@ func (e *env) setup(c *cli.Context) error {
 	e.terminationLog = c.String("termination-log")
 	if c.IsSet("skip-exit-code") {
 		e.skipExitCode = c.Int("skip-exit-code")
+	}
+	if hasFlag(c.Command.Flags, "part-rows") {
+		e.partRows = c.Int64("part-rows")
+		if e.partRows <= 0 {
+			return usagef("--part-rows must be positive")
+		}
 	}
 	e.progress = c.String("progress")
 	switch e.progress {

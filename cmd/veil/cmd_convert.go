@@ -14,9 +14,18 @@ func newConvertCommand(e *env) *cli.Command {
 		Description: "convert reads IN and writes OUT, streaming: memory does not grow with rows. The formats come " +
 			"from the extensions (.csv, .tsv, .parquet) unless --in-format or --format say otherwise. Values keep " +
 			"their text (zip 01234 stays 01234); column kinds are inferred from the first rows or declared with --type.",
-		Flags:  append(inputFlags(), outputFlags()...),
-		Action: e.action(func(c *cli.Context) error { return runConvert(c, e) }),
+		Flags:  append(append(inputFlags(), outputFlags()...), manifestFlags()...),
+		Action: e.tracked(convertSpec, func(c *cli.Context) error { return runConvert(c, e) }),
 	}
+}
+
+func convertSpec(c *cli.Context) (runSpec, error) {
+	if c.NArg() != 2 {
+		return runSpec{}, nil // runConvert reports the usage error
+	}
+	return runSpec{out: c.Args().Get(1), inputs: []string{c.Args().Get(0)},
+		params: sortedParams(c, "in-format", "delimiter", "null", "lazy-quotes", "type", "infer-rows",
+			"format", "out-delimiter", "out-null", "crlf", "compression")}, nil
 }
 
 func runConvert(c *cli.Context, e *env) error {

@@ -33,7 +33,7 @@ func newGenerateCommand(e *env) *cli.Command {
 			}
 			defer f.Abort()
 			w := bufio.NewWriterSize(f, 1<<20)
-			if err := gen.Write(w, rows, c.Uint64("seed")); err != nil {
+			if err := gen.WriteContext(e.ctx, w, rows, c.Uint64("seed")); err != nil {
 				return err
 			}
 			if err := w.Flush(); err != nil {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -36,6 +38,7 @@ func outputFlags() []cli.Flag {
 		&cli.StringFlag{Name: "out-null", Usage: "CSV text written for null (default: empty)"},
 		&cli.BoolFlag{Name: "crlf", Usage: "end CSV output lines with CRLF"},
 		&cli.StringFlag{Name: "compression", Value: "snappy", Usage: "Parquet codec: snappy, gzip, zstd or none"},
+		&cli.Int64Flag{Name: "part-rows", Value: defaultPartRows, Usage: "rows per part file when OUT is a folder (OUT/ or an existing folder, or no extension when the input is a folder)"},
 	}
 }
 
@@ -155,51 +158,170 @@ func checkOutput(out string, inputs ...string) error {
 	return nil
 }
 
-// tableOut is a table being written to a pending file. It is a
-// dataset.Writer whose Close finishes the encoding; Commit then renames the
-// file into place.
+// tableOut is a table being written: one pending file, or a pending folder
+// of part files for a multi-file export. It is a dataset.Writer whose Close
+// finishes the encoding; Commit then renames the output into place.
 type tableOut struct {
 	e      *env
-	f      *atomicfile.File
-	buf    *bufio.Writer
-	w      dataset.Writer
+	path   string
+	schema dataset.Schema
+	format dataset.Format
+	wopt   *dataset.WriteOptions
 	rows   int64
 	closed bool
+
+	// The current file: the output itself, or the current part.
+	f   *atomicfile.File
+	buf *bufio.Writer
+	w   dataset.Writer
+
+	// Folder mode.
+	dir      *atomicfile.Dir
+	partRows int64 // rows per part
+	inPart   int64
+	parts    []fileHash
 }
 
-// createTable starts writing a table to path; the file appears only on
-// Commit. Callers defer Abort.
+// defaultPartRows is how many rows go into one part of a folder output.
+const defaultPartRows = 1_000_000
+
+// isFolderOutput reports whether path names a folder of parts: it ends with
+// a separator, is an existing folder, or has no extension while the input is
+// a folder.
+func isFolderOutput(path string, inputIsFolder bool) bool {
+	if strings.HasSuffix(path, "/") || strings.HasSuffix(path, string(os.PathSeparator)) {
+		return true
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return true
+	}
+	return inputIsFolder && filepath.Ext(path) == ""
+}
+
+// createTable starts writing a table to path; the output appears only on
+// Commit. Callers defer Abort. A folder output (see isFolderOutput) is
+// written as parts in the --format given, else the input parts' format,
+// else CSV.
 func (e *env) createTable(path string, schema dataset.Schema, wopt *dataset.WriteOptions) (*tableOut, error) {
+	t := &tableOut{e: e, path: path, schema: schema, wopt: wopt}
+	inputIsFolder := false
+	for _, in := range e.summary.Inputs {
+		if st, err := os.Stat(in.Path); err == nil && st.IsDir() {
+			inputIsFolder = true
+			if t.format == "" {
+				if _, f, err := dataset.Parts(in.Path); err == nil {
+					t.format = f
+				}
+			}
+		}
+	}
+	if isFolderOutput(path, inputIsFolder) {
+		if wopt != nil && wopt.Format != "" {
+			t.format = wopt.Format
+		}
+		if t.format == "" {
+			t.format = dataset.CSV
+		}
+		t.partRows = defaultPartRows
+		if e.partRows > 0 {
+			t.partRows = e.partRows
+		}
+		d, err := atomicfile.CreateDir(strings.TrimRight(path, "/"))
+		if err != nil {
+			return nil, outputError(err)
+		}
+		t.dir = d
+		return t, nil
+	}
 	format, err := dataset.OutputFormat(path, wopt)
 	if err != nil {
 		return nil, &usageError{err}
 	}
+	t.format = format
 	f, err := atomicfile.Create(path)
 	if err != nil {
 		return nil, outputError(err)
 	}
-	buf := bufio.NewWriterSize(f, 256<<10)
-	w, err := dataset.NewWriter(buf, format, schema, wopt)
-	if err != nil {
+	if err := t.open(f); err != nil {
 		f.Abort()
 		return nil, err
 	}
-	return &tableOut{e: e, f: f, buf: buf, w: w}, nil
+	return t, nil
+}
+
+func (t *tableOut) open(f *atomicfile.File) error {
+	t.f = f
+	t.buf = bufio.NewWriterSize(f, 256<<10)
+	w, err := dataset.NewWriter(t.buf, t.format, t.schema, t.wopt)
+	if err != nil {
+		return err
+	}
+	t.w = w
+	return nil
+}
+
+// nextPart commits the current part and starts the next one. Parts are
+// named part-00000.<ext>, part-00001.<ext>, ...: the same rows always land
+// in the same part.
+func (t *tableOut) nextPart() error {
+	if err := t.finishPart(); err != nil {
+		return err
+	}
+	name := fmt.Sprintf("part-%05d.%s", len(t.parts), t.format)
+	f, err := atomicfile.Create(t.dir.TempPath(name))
+	if err != nil {
+		return err
+	}
+	t.inPart = 0
+	return t.open(f)
+}
+
+func (t *tableOut) finishPart() error {
+	if t.f == nil {
+		return nil
+	}
+	if err := t.w.Close(); err != nil {
+		return err
+	}
+	if err := t.buf.Flush(); err != nil {
+		return err
+	}
+	res, err := t.f.Commit()
+	if err != nil {
+		return err
+	}
+	t.parts = append(t.parts, fileHash{Path: filepath.Base(res.Path), SHA256: res.SHA256})
+	t.f = nil
+	return nil
 }
 
 // Write writes one record.
 func (t *tableOut) Write(rec *dataset.Record) error {
+	if t.dir != nil && (t.f == nil || t.inPart >= t.partRows) {
+		if err := t.nextPart(); err != nil {
+			return err
+		}
+	}
 	t.rows++
+	t.inPart++
 	return t.w.Write(rec)
 }
 
-// Close finishes the encoding (CSV buffer, Parquet footer) without
-// committing the file.
+// Close finishes the encoding (CSV buffer, Parquet footer, the last part)
+// without committing the output.
 func (t *tableOut) Close() error {
 	if t.closed {
 		return nil
 	}
 	t.closed = true
+	if t.dir != nil {
+		if t.f == nil && len(t.parts) == 0 {
+			if err := t.nextPart(); err != nil { // an empty table is one part with a header
+				return err
+			}
+		}
+		return t.finishPart()
+	}
 	if err := t.w.Close(); err != nil {
 		return err
 	}
@@ -212,6 +334,20 @@ func (t *tableOut) Commit() error {
 	if err := t.Close(); err != nil {
 		return err
 	}
+	if t.dir != nil {
+		if err := t.dir.Commit(); err != nil {
+			return err
+		}
+		// The folder's hash is hashPath's: names and hashes of its parts.
+		h := sha256.New()
+		for _, p := range t.parts {
+			fmt.Fprintf(h, "%s %s\n", p.SHA256, p.Path)
+		}
+		rows := t.rows
+		t.e.summary.Outputs = append(t.e.summary.Outputs, outputRef{Path: t.dir.Path(), SHA256: hex.EncodeToString(h.Sum(nil)),
+			Rows: &rows, Kind: "data", Parts: len(t.parts)})
+		return nil
+	}
 	res, err := t.f.Commit()
 	if err != nil {
 		return err
@@ -220,8 +356,15 @@ func (t *tableOut) Commit() error {
 	return nil
 }
 
-// Abort removes the pending file unless it was committed.
-func (t *tableOut) Abort() { t.f.Abort() }
+// Abort removes the pending output unless it was committed.
+func (t *tableOut) Abort() {
+	if t.f != nil {
+		t.f.Abort()
+	}
+	if t.dir != nil {
+		t.dir.Abort()
+	}
+}
 
 // writeFile writes data to path atomically and records it in the summary.
 func (e *env) writeFile(path, kind string, data []byte) error {

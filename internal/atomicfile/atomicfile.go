@@ -118,7 +118,8 @@ func forget(f *File) {
 	liveMu.Unlock()
 }
 
-// AbortAll removes every temporary file not yet committed or aborted. The
+// AbortAll removes every temporary file and folder not yet committed or
+// aborted. The
 // CLI calls it when a signal arrives, before exiting.
 func AbortAll() {
 	liveMu.Lock()
@@ -129,6 +130,15 @@ func AbortAll() {
 	liveMu.Unlock()
 	for _, f := range files {
 		f.Abort()
+	}
+	liveDirsMu.Lock()
+	dirs := make([]*Dir, 0, len(liveDirs))
+	for d := range liveDirs {
+		dirs = append(dirs, d)
+	}
+	liveDirsMu.Unlock()
+	for _, d := range dirs {
+		d.Abort()
 	}
 }
 
@@ -143,4 +153,120 @@ func WriteFile(path string, data []byte) (Result, error) {
 		return Result{}, fmt.Errorf("output %s: %w", path, err)
 	}
 	return f.Commit()
+}
+
+// Dir is a pending output folder: files are written into a hidden temporary
+// folder beside the target, which Commit renames into place.
+type Dir struct {
+	path string
+	tmp  string
+	mu   sync.Mutex
+	done bool
+}
+
+var (
+	liveDirsMu sync.Mutex
+	liveDirs   = map[*Dir]bool{}
+)
+
+// CreateDir starts writing the folder path.
+func CreateDir(path string) (*Dir, error) {
+	path = filepath.Clean(path)
+	parent := filepath.Dir(path)
+	if st, err := os.Stat(parent); err != nil {
+		return nil, fmt.Errorf("output %s: %w", path, err)
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("output %s: %s is not a directory", path, parent)
+	}
+	if st, err := os.Stat(path); err == nil && !st.IsDir() {
+		return nil, fmt.Errorf("output %s: exists and is not a folder", path)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(path)+".tmp-")
+	if err != nil {
+		return nil, fmt.Errorf("output %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("output %s: %w", path, err)
+	}
+	d := &Dir{path: path, tmp: tmp}
+	liveDirsMu.Lock()
+	liveDirs[d] = true
+	liveDirsMu.Unlock()
+	return d, nil
+}
+
+// Path returns the final path of the folder.
+func (d *Dir) Path() string { return d.path }
+
+// TempPath returns the path of name inside the folder being built.
+func (d *Dir) TempPath(name string) string { return filepath.Join(d.tmp, name) }
+
+// Commit syncs the folder's files and renames the folder into place,
+// replacing an earlier one of the same name.
+func (d *Dir) Commit() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.done {
+		return fmt.Errorf("output %s: already committed or aborted", d.path)
+	}
+	d.done = true
+	forgetDir(d)
+	entries, err := os.ReadDir(d.tmp)
+	if err != nil {
+		os.RemoveAll(d.tmp)
+		return err
+	}
+	for _, e := range entries {
+		if err := syncPath(filepath.Join(d.tmp, e.Name())); err != nil {
+			os.RemoveAll(d.tmp)
+			return fmt.Errorf("output %s: %w", d.path, err)
+		}
+	}
+	var old string
+	if _, err := os.Stat(d.path); err == nil {
+		old = d.tmp + ".old"
+		if err := os.Rename(d.path, old); err != nil {
+			os.RemoveAll(d.tmp)
+			return fmt.Errorf("output %s: %w", d.path, err)
+		}
+	}
+	if err := os.Rename(d.tmp, d.path); err != nil {
+		if old != "" {
+			os.Rename(old, d.path)
+		}
+		os.RemoveAll(d.tmp)
+		return fmt.Errorf("output %s: %w", d.path, err)
+	}
+	if old != "" {
+		os.RemoveAll(old)
+	}
+	return syncPath(filepath.Dir(d.path))
+}
+
+func syncPath(p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+// Abort removes the temporary folder; a no-op after Commit.
+func (d *Dir) Abort() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.done {
+		return
+	}
+	d.done = true
+	forgetDir(d)
+	os.RemoveAll(d.tmp)
+}
+
+func forgetDir(d *Dir) {
+	liveDirsMu.Lock()
+	delete(liveDirs, d)
+	liveDirsMu.Unlock()
 }

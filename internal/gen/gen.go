@@ -19,6 +19,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	_ "embed"
 	"encoding/csv"
 	"fmt"
@@ -126,6 +127,11 @@ var refDate = time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
 // Write writes rows rows of the generated table as comma-separated CSV with
 // a header to w.
 func Write(w io.Writer, rows int, seed uint64) error {
+	return WriteContext(context.Background(), w, rows, seed)
+}
+
+// WriteContext is Write, stopping with ctx's error when ctx is done.
+func WriteContext(ctx context.Context, w io.Writer, rows int, seed uint64) error {
 	adult, err := AdultRows()
 	if err != nil {
 		return fmt.Errorf("gen: embedded adult data: %w", err)
@@ -136,6 +142,11 @@ func Write(w io.Writer, rows int, seed uint64) error {
 	rng := rand.New(rand.NewPCG(seed, 0x5eed0f7e11))
 	var b []byte
 	for i := 0; i < rows; i++ {
+		if i&4095 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		b = appendRow(b[:0], rng, adult, i)
 		if _, err := bw.Write(b); err != nil {
 			return err

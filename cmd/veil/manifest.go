@@ -1,0 +1,308 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+)
+
+// A manifest records what produced an output: the inputs' and policy's
+// SHA-256, veil's version, the seed, the run and the outputs with their
+// hashes. It is written beside the primary output as OUT.manifest.json (or
+// OUT/_MANIFEST.json for a folder of parts) after every successful run.
+//
+// A later run with the same command, inputs, policy, seed and veil version
+// finds it: with --skip-if-done it exits 99 without work. A differentially
+// private output is never recomputed for a matching manifest, even without
+// --skip-if-done: new noise on the same data would spend the privacy budget
+// a second time (an average of two releases is less noisy than either), so
+// the existing release is reported again unless --new-release asks for a
+// fresh one on purpose.
+type manifest struct {
+	Schema     string        `json:"schema"`
+	Command    string        `json:"command"`
+	Inputs     []fileHash    `json:"inputs"`
+	Policy     *fileHash     `json:"policy,omitempty"`
+	Version    string        `json:"veil_version"`
+	Seed       *uint64       `json:"seed,omitempty"`
+	RunID      string        `json:"run_id"`
+	Created    string        `json:"created"`
+	Outputs    []outputRef   `json:"outputs"`
+	DP         *manifestDP   `json:"differential_privacy,omitempty"`
+	Parameters []string      `json:"parameters,omitempty"`
+	Airflow    *airflowCtx   `json:"airflow,omitempty"`
+	Gates      []gateVerdict `json:"gates,omitempty"`
+}
+
+type fileHash struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+}
+
+type manifestDP struct {
+	Epsilon float64 `json:"epsilon"`
+	Delta   float64 `json:"delta,omitempty"`
+}
+
+type airflowCtx struct {
+	DagID    string `json:"dag_id,omitempty"`
+	TaskID   string `json:"task_id,omitempty"`
+	RunID    string `json:"run_id,omitempty"`
+	ExecDate string `json:"execution_date,omitempty"`
+}
+
+// runSpec tells the manifest machinery what a command line reads and writes.
+type runSpec struct {
+	out    string   // the primary output; "" disables manifests
+	inputs []string // data inputs (files or folders of parts)
+	policy string   // policy file, if any
+	// params are the flags that change the output beyond inputs, policy and
+	// seed (e.g. --rows, --method); a manifest matches only with the same.
+	params []string
+}
+
+// manifestFlags are the flags of commands that write manifests.
+func manifestFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "skip-if-done", Usage: "exit 99 without work when the output's manifest matches this run (same inputs, policy, seed, parameters and veil version)"},
+		&cli.IntFlag{Name: "skip-exit-code", Value: exitSkipped, Usage: "exit code for a skipped run (Airflow's BashOperator skips on 99)"},
+		&cli.BoolFlag{Name: "new-release", Usage: "recompute a differentially private output even though a matching manifest exists (spends the privacy budget again)"},
+	}
+}
+
+// manifestPath returns where the manifest of out lives.
+func manifestPath(out string) string {
+	if st, err := os.Stat(out); (err == nil && st.IsDir()) || strings.HasSuffix(out, string(os.PathSeparator)) {
+		return filepath.Join(out, "_MANIFEST.json")
+	}
+	return out + ".manifest.json"
+}
+
+// hashPath returns the SHA-256 of a file, or of a folder of parts: the
+// hash of the sorted list of its visible files' names and hashes.
+func hashPath(path string) (string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", err
+	}
+	if !st.IsDir() {
+		return hashFile(path)
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+			continue
+		}
+		sum, err := hashFile(filepath.Join(path, name))
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s %s\n", sum, name)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// hashInputs hashes the spec's inputs and policy.
+func hashInputs(spec runSpec) ([]fileHash, *fileHash, error) {
+	var ins []fileHash
+	for _, p := range spec.inputs {
+		sum, err := hashPath(p)
+		if err != nil {
+			return nil, nil, &inputError{fmt.Errorf("input %w", err)}
+		}
+		ins = append(ins, fileHash{Path: p, SHA256: sum})
+	}
+	var pol *fileHash
+	if spec.policy != "" {
+		sum, err := hashPath(spec.policy)
+		if err != nil {
+			return nil, nil, usagef("policy %v", err)
+		}
+		pol = &fileHash{Path: spec.policy, SHA256: sum}
+	}
+	return ins, pol, nil
+}
+
+// readManifest reads the manifest of out, or returns nil when there is none
+// or it cannot be read (then the run recomputes).
+func readManifest(out string) *manifest {
+	data, err := os.ReadFile(manifestPath(out))
+	if err != nil {
+		return nil
+	}
+	var m manifest
+	if json.Unmarshal(data, &m) != nil || m.Schema != "veil.manifest/v1" {
+		return nil
+	}
+	return &m
+}
+
+// matches reports whether m describes this run's work, and whether the
+// outputs it lists are still there unchanged.
+func (m *manifest) matches(command string, ins []fileHash, pol *fileHash, seed *uint64, params []string) bool {
+	if m.Command != command || m.Version != veilVersion() || len(m.Inputs) != len(ins) {
+		return false
+	}
+	for i := range ins {
+		if m.Inputs[i].SHA256 != ins[i].SHA256 {
+			return false
+		}
+	}
+	if (m.Policy == nil) != (pol == nil) || (pol != nil && m.Policy.SHA256 != pol.SHA256) {
+		return false
+	}
+	if (m.Seed == nil) != (seed == nil) || (seed != nil && *m.Seed != *seed) {
+		return false
+	}
+	if strings.Join(m.Parameters, "\x00") != strings.Join(params, "\x00") {
+		return false
+	}
+	for _, o := range m.Outputs {
+		sum, err := hashPath(o.Path)
+		if err != nil || sum != o.SHA256 {
+			return false
+		}
+	}
+	return len(m.Outputs) > 0
+}
+
+// checkDone compares m, the manifest found beside the output, with this
+// run. It returns a skipError for --skip-if-done, and true when a DP
+// release must be reused rather than recomputed.
+func (e *env) checkDone(c *cli.Context, spec runSpec, m *manifest, ins []fileHash, pol *fileHash) (reuse bool, err error) {
+	if !m.matches(e.summary.Command, ins, pol, e.summary.Seed, spec.params) {
+		return false, nil
+	}
+	if c.Bool("skip-if-done") {
+		e.summary.Outputs = m.Outputs
+		return false, &skipError{fmt.Sprintf("%s is up to date (manifest %s, run %s)", spec.out, manifestPath(spec.out), m.RunID)}
+	}
+	if m.DP != nil && !c.Bool("new-release") {
+		e.log.Warn("reusing the existing differentially private release: recomputing it would spend the privacy budget again (use --new-release to do so on purpose)",
+			"manifest", manifestPath(spec.out), "epsilon", m.DP.Epsilon, "run", m.RunID)
+		e.summary.Outputs = m.Outputs
+		e.detail("reused_release", m.RunID)
+		return true, nil
+	}
+	return false, nil
+}
+
+// tracked wraps the work of a command whose outputs get a manifest. spec
+// says what the command line reads and writes. When no manifest exists the
+// inputs are hashed on the side while the work runs.
+func (e *env) tracked(spec func(*cli.Context) (runSpec, error), fn func(*cli.Context) error) cli.ActionFunc {
+	return e.action(func(c *cli.Context) error {
+		s, err := spec(c)
+		if err != nil {
+			return err
+		}
+		if s.out == "" {
+			return fn(c)
+		}
+		type hashes struct {
+			ins []fileHash
+			pol *fileHash
+			err error
+		}
+		var h hashes
+		if m := readManifest(s.out); m != nil {
+			h.ins, h.pol, h.err = hashInputs(s)
+			if h.err != nil {
+				return h.err
+			}
+			reuse, err := e.checkDone(c, s, m, h.ins, h.pol)
+			if err != nil || reuse {
+				return err
+			}
+			if err := fn(c); err != nil {
+				return err
+			}
+		} else {
+			done := make(chan hashes, 1)
+			go func() {
+				var r hashes
+				r.ins, r.pol, r.err = hashInputs(s)
+				done <- r
+			}()
+			err := fn(c)
+			h = <-done
+			if err != nil {
+				return err
+			}
+			if h.err != nil {
+				return h.err
+			}
+		}
+		return e.writeManifest(s, h.ins, h.pol)
+	})
+}
+
+// writeManifest records this run's outputs beside the primary output.
+func (e *env) writeManifest(spec runSpec, ins []fileHash, pol *fileHash) error {
+	m := manifest{
+		Schema:     "veil.manifest/v1",
+		Command:    e.summary.Command,
+		Inputs:     ins,
+		Policy:     pol,
+		Version:    veilVersion(),
+		Seed:       e.summary.Seed,
+		RunID:      e.summary.RunID,
+		Created:    e.started.UTC().Format(time.RFC3339),
+		Outputs:    e.summary.Outputs,
+		DP:         e.dp,
+		Parameters: spec.params,
+		Gates:      e.summary.Gates,
+	}
+	if dag := os.Getenv("AIRFLOW_CTX_DAG_ID"); dag != "" {
+		m.Airflow = &airflowCtx{DagID: dag, TaskID: os.Getenv("AIRFLOW_CTX_TASK_ID"),
+			RunID: os.Getenv("AIRFLOW_CTX_DAG_RUN_ID"), ExecDate: os.Getenv("AIRFLOW_CTX_EXECUTION_DATE")}
+	}
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	path := manifestPath(spec.out)
+	if err := e.writeFile(path, "manifest", append(data, '\n')); err != nil {
+		return fmt.Errorf("manifest: %w", err)
+	}
+	return nil
+}
+
+// sortedParams renders flag values as name=value, sorted, for manifests.
+func sortedParams(c *cli.Context, names ...string) []string {
+	var out []string
+	for _, n := range names {
+		if c.IsSet(n) {
+			out = append(out, n+"="+fmt.Sprint(c.Value(n)))
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/veil-data/veil/internal/gen"
+)
+
+// buildVeil builds the veil binary once per test binary run.
+func buildVeil(t *testing.T) string {
+	t.Helper()
+	veilBinOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "veil-bin-")
+		if err != nil {
+			veilBinErr = err
+			return
+		}
+		veilBin = filepath.Join(dir, "veil")
+		out, err := exec.Command("go", "build", "-o", veilBin, ".").CombinedOutput()
+		if err != nil {
+			veilBinErr = err
+			t.Logf("go build: %s", out)
+		}
+	})
+	if veilBinErr != nil {
+		t.Fatalf("building veil: %v", veilBinErr)
+	}
+	return veilBin
+}
+
+func TestSkipIfDone(t *testing.T) {
+	dir := t.TempDir()
+	in := writeFile(t, dir, "in.csv", "a,b\n1,2\n3,4\n")
+	out := filepath.Join(dir, "out.parquet.csv")
+	first := runVeil(t, "convert", in, out)
+	if first.code != 0 {
+		t.Fatalf("first run: exit %d: %s", first.code, first.stderr)
+	}
+	if _, err := os.Stat(out + ".manifest.json"); err != nil {
+		t.Fatalf("no manifest beside the output: %v", err)
+	}
+	again := runVeil(t, "convert", in, out, "--skip-if-done")
+	if again.code != exitSkipped || again.summary.Status != "skipped" {
+		t.Errorf("second run with --skip-if-done: exit %d status %q, want 99 skipped", again.code, again.summary.Status)
+	}
+	if again := runVeil(t, "convert", in, out, "--skip-if-done", "--skip-exit-code", "0"); again.code != 0 || again.summary.Status != "skipped" {
+		t.Errorf("--skip-exit-code 0: exit %d status %q", again.code, again.summary.Status)
+	}
+	// A changed input, parameter or output means work to do.
+	writeFile(t, dir, "in.csv", "a,b\n1,2\n3,5\n")
+	if r := runVeil(t, "convert", in, out, "--skip-if-done"); r.code != 0 || r.summary.Status != "ok" {
+		t.Errorf("after the input changed: exit %d status %q, want a new run", r.code, r.summary.Status)
+	}
+	if r := runVeil(t, "convert", in, out, "--skip-if-done", "--crlf"); r.code != 0 || r.summary.Status != "ok" {
+		t.Errorf("with another parameter: exit %d status %q, want a new run", r.code, r.summary.Status)
+	}
+	os.WriteFile(out, []byte("tampered"), 0o644)
+	if r := runVeil(t, "convert", in, out, "--skip-if-done", "--crlf"); r.code != 0 || r.summary.Status != "ok" {
+		t.Errorf("after the output changed: exit %d status %q, want a new run", r.code, r.summary.Status)
+	}
+}
+
+func TestFolderOfParts(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.csv")
+	f, _ := os.Create(in)
+	gen.Write(f, 2500, 7)
+	f.Close()
+	parts := filepath.Join(dir, "parts") + "/"
+	if r := runVeil(t, "convert", in, parts, "--part-rows", "1000"); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	names := dirNames(t, filepath.Join(dir, "parts"))
+	want := "_MANIFEST.json,part-00000.csv,part-00001.csv,part-00002.csv"
+	if strings.Join(names, ",") != want {
+		t.Errorf("parts = %v, want %s", names, want)
+	}
+	// A folder reads as one table, written back as parts of another size
+	// (no extension: a folder, because the input is one), then as one file.
+	if r := runVeil(t, "convert", filepath.Join(dir, "parts"), filepath.Join(dir, "parts2"), "--part-rows", "2000"); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	joined := filepath.Join(dir, "joined.csv")
+	if r := runVeil(t, "convert", filepath.Join(dir, "parts2"), joined); r.code != 0 || *r.summary.Outputs[0].Rows != 2500 {
+		t.Fatalf("exit %d rows %v: %s", r.code, r.summary.Outputs, r.stderr)
+	}
+	a, _ := os.ReadFile(in)
+	b, _ := os.ReadFile(joined)
+	if string(a) != string(b) {
+		t.Error("file -> parts -> parts -> file is not the same file")
+	}
+	// Parts with different columns are an error naming the part.
+	writeFile(t, filepath.Join(dir, "parts2"), "part-00009.csv", "x,y\n1,2\n")
+	r := runVeil(t, "convert", filepath.Join(dir, "parts2"), filepath.Join(dir, "bad.csv"))
+	if r.code != exitData || !strings.Contains(r.summary.Error, "part-00009.csv") {
+		t.Errorf("mismatched part: exit %d error %q, want 3 naming the part", r.code, r.summary.Error)
+	}
+}
+
+func TestSIGTERMLeavesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildVeil(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.csv")
+	f, _ := os.Create(in)
+	gen.Write(f, 400_000, 1)
+	f.Close()
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		outDir := t.TempDir()
+		cmd := exec.Command(bin, "convert", in, filepath.Join(outDir, "out.csv"), "--progress", "never")
+		var stdout strings.Builder
+		cmd.Stdout = &stdout
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Wait until the run is writing its temporary file, then signal.
+		deadline := time.Now().Add(10 * time.Second)
+		for len(dirNamesQuiet(outDir)) == 0 && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		cmd.Process.Signal(sig)
+		err := cmd.Wait()
+		code := cmd.ProcessState.ExitCode()
+		if want := 128 + int(sig); code != want {
+			t.Errorf("%v: exit %d (%v), want %d; stdout %s", sig, code, err, want, stdout.String())
+		}
+		if names := dirNamesQuiet(outDir); len(names) != 0 {
+			t.Errorf("%v: left %v behind, want nothing", sig, names)
+		}
+		if !strings.Contains(stdout.String(), `"status":"error"`) {
+			t.Errorf("%v: summary line = %q, want status error", sig, stdout.String())
+		}
+	}
+}
+
+func dirNamesQuiet(dir string) []string {
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+var (
+	veilBinOnce sync.Once
+	veilBin     string
+	veilBinErr  error
+)
