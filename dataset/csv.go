@@ -30,7 +30,8 @@ type csvReader struct {
 	buffered []bufRecord // records read ahead for inference, replayed first
 	rec      Record
 	rows     int64
-	lines    []int // line of each field of the current record
+	lines    []int // line of each field of a replayed record
+	live     bool  // the current record came straight from cr: ask cr.FieldPos
 	done     bool
 }
 
@@ -184,7 +185,10 @@ func newCSVReader(r io.Reader, name string, size int64, opt *Options) (*csvReade
 		if err != nil {
 			return nil, err
 		}
-		b := bufRecord{values: append([]Value(nil), rec.Values...), lines: append([]int(nil), c.lines...)}
+		b := bufRecord{values: append([]Value(nil), rec.Values...), lines: make([]int, len(names))}
+		for i := range b.lines {
+			b.lines[i], _ = cr.FieldPos(i)
+		}
 		c.buffered = append(c.buffered, b)
 		in.Add(b.values)
 	}
@@ -263,9 +267,8 @@ func (c *csvReader) next() (*Record, error) {
 	c.rec.Row = c.rows
 	checkUTF8 := c.utf8.bad
 	for i, f := range fields {
-		line, col := c.cr.FieldPos(i)
-		c.lines[i] = line
 		if checkUTF8 && !utf8.ValidString(f) {
+			line, col := c.cr.FieldPos(i)
 			return nil, &DataError{File: c.name, Row: c.rows, Line: line, Byte: col, Column: c.schema.Columns[i].Name, Err: ErrInvalidUTF8}
 		}
 		if c.onlyEmptyNull {
@@ -321,8 +324,10 @@ func (c *csvReader) Read() (*Record, error) {
 		c.rec.Row = c.rows
 		copy(c.rec.Values, b.values)
 		copy(c.lines, b.lines)
+		c.live = false
 		return &c.rec, nil
 	}
+	c.live = true
 	rec, err := c.next()
 	if err == io.EOF {
 		c.done = true
@@ -332,7 +337,11 @@ func (c *csvReader) Read() (*Record, error) {
 
 func (c *csvReader) Pos(col int) Position {
 	p := Position{File: c.name}
-	if col >= 0 && col < len(c.lines) {
+	switch {
+	case col < 0 || col >= len(c.lines):
+	case c.live:
+		p.Line, _ = c.cr.FieldPos(col)
+	default:
 		p.Line = c.lines[col]
 	}
 	return p
@@ -361,7 +370,7 @@ type csvWriter struct {
 	delim     byte
 	nullToken string
 	eol       string
-	specials  string
+	special   [256]bool // bytes that force quoting: the delimiter, '"', CR, LF
 	started   bool
 }
 
@@ -383,7 +392,9 @@ func NewCSVWriter(w io.Writer, schema Schema, opt *WriteOptions) Writer {
 	if opt.CRLF {
 		c.eol = "\r\n"
 	}
-	c.specials = string([]byte{c.delim, '"', '\r', '\n'})
+	for _, b := range []byte{c.delim, '"', '\r', '\n'} {
+		c.special[b] = true
+	}
 	return c
 }
 
@@ -391,7 +402,12 @@ func (c *csvWriter) needsQuotes(f string) bool {
 	if f == "" {
 		return false
 	}
-	if f == `\.` || strings.ContainsAny(f, c.specials) {
+	for i := 0; i < len(f); i++ {
+		if c.special[f[i]] {
+			return true
+		}
+	}
+	if f == `\.` {
 		return true
 	}
 	r, _ := utf8.DecodeRuneInString(f)

@@ -81,7 +81,7 @@ func TestConvertCSV(t *testing.T) {
 	}
 	s := res.summary
 	sum := sha256.Sum256(got)
-	if s.Schema != "veil.summary/v1" || s.Command != "convert" || s.Status != "ok" || len(s.Outputs) != 1 ||
+	if s.Schema != "veil.summary/v1" || s.Command != "convert" || s.Status != "ok" || len(s.Outputs) != 2 || s.Outputs[1].Kind != "manifest" ||
 		s.Outputs[0].SHA256 != hex.EncodeToString(sum[:]) || s.Outputs[0].Rows == nil || *s.Outputs[0].Rows != 2 {
 		t.Errorf("summary = %+v", s)
 	}

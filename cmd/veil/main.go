@@ -7,6 +7,7 @@ import (
 	"context"
 	"flag"
 	"os"
+	"runtime/pprof"
 )
 
 func main() {
@@ -15,6 +16,21 @@ func main() {
 	flag.Set("logtostderr", "true")
 
 	ctx, sig := notifySignals(context.Background())
+	stop := startProfile(os.Getenv("VEIL_CPUPROFILE"))
 	code := run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr, sig)
+	stop()
 	os.Exit(code)
+}
+
+// startProfile writes a CPU profile to path (for benchmarking: set
+// VEIL_CPUPROFILE); the returned func stops it.
+func startProfile(path string) func() {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil || pprof.StartCPUProfile(f) != nil {
+		return func() {}
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }

@@ -16,7 +16,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"hash"
 	"os"
 	"path/filepath"
 	"sync"
@@ -29,10 +28,28 @@ import (
 type File struct {
 	path    string
 	pending *renameio.PendingFile
-	h       hash.Hash
 	n       int64
 	mu      sync.Mutex
 	done    bool
+
+	// The checksum is computed on another goroutine, off the write path.
+	chunks chan []byte
+	sum    chan []byte
+}
+
+// hashChunk is the size of the buffers handed to the hashing goroutine.
+const hashChunk = 256 << 10
+
+var chunkPool = sync.Pool{New: func() any { b := make([]byte, 0, hashChunk); return &b }}
+
+func hashLoop(chunks <-chan []byte, sum chan<- []byte) {
+	h := sha256.New()
+	for c := range chunks {
+		h.Write(c)
+		c = c[:0]
+		chunkPool.Put(&c)
+	}
+	sum <- h.Sum(nil)
 }
 
 // Result describes a committed file.
@@ -65,7 +82,8 @@ func Create(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("output %s: %w", path, err)
 	}
-	f := &File{path: path, pending: p, h: sha256.New()}
+	f := &File{path: path, pending: p, chunks: make(chan []byte, 8), sum: make(chan []byte, 1)}
+	go hashLoop(f.chunks, f.sum)
 	liveMu.Lock()
 	live[f] = true
 	liveMu.Unlock()
@@ -78,9 +96,20 @@ func (f *File) Path() string { return f.path }
 // Write writes p to the temporary file and to the running checksum.
 func (f *File) Write(p []byte) (int, error) {
 	n, err := f.pending.Write(p)
-	f.h.Write(p[:n])
+	for rest := p[:n]; len(rest) > 0; {
+		k := min(len(rest), hashChunk)
+		bp := chunkPool.Get().(*[]byte)
+		f.chunks <- append((*bp)[:0], rest[:k]...)
+		rest = rest[k:]
+	}
 	f.n += int64(n)
 	return n, err
+}
+
+// checksum stops the hashing goroutine and returns the hex SHA-256.
+func (f *File) checksum() string {
+	close(f.chunks)
+	return hex.EncodeToString(<-f.sum)
 }
 
 // Commit flushes the file to disk and renames it into place.
@@ -92,11 +121,12 @@ func (f *File) Commit() (Result, error) {
 	}
 	f.done = true
 	forget(f)
+	sum := f.checksum()
 	if err := f.pending.CloseAtomicallyReplace(); err != nil {
 		f.pending.Cleanup()
 		return Result{}, fmt.Errorf("output %s: %w", f.path, err)
 	}
-	return Result{Path: f.path, SHA256: hex.EncodeToString(f.h.Sum(nil)), Bytes: f.n}, nil
+	return Result{Path: f.path, SHA256: sum, Bytes: f.n}, nil
 }
 
 // Abort removes the temporary file. It is a no-op after Commit or a first
@@ -109,6 +139,7 @@ func (f *File) Abort() {
 	}
 	f.done = true
 	forget(f)
+	f.checksum()
 	f.pending.Cleanup()
 }
 
