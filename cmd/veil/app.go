@@ -242,11 +242,11 @@ func writeTerminationLog(path string, err error) {
 // commonFlags are accepted by every command, before or after its arguments.
 func commonFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "summary-file", Usage: "also write the JSON summary line to `PATH` (atomically; for Airflow's KubernetesPodOperator use /airflow/xcom/return.json)"},
+		&cli.StringFlag{Name: "summary-file", EnvVars: []string{"VEIL_SUMMARY_FILE"}, Usage: "also write the JSON summary line to `PATH` (atomically; for Airflow's KubernetesPodOperator use /airflow/xcom/return.json)"},
 		&cli.StringFlag{Name: "termination-log", Value: defaultTerminationLog(), Usage: "on failure, write the error to `PATH` (Kubernetes termination message)"},
-		&cli.StringFlag{Name: "log-format", Value: "auto", Usage: "stderr log format: auto (JSON unless stderr is a terminal), text or json"},
-		&cli.StringFlag{Name: "log-level", Value: "info", Usage: "debug, info, warn or error"},
-		&cli.StringFlag{Name: "progress", Value: "auto", Usage: "progress on stderr: auto (a bar on a terminal, log lines otherwise), always or never"},
+		&cli.StringFlag{Name: "log-format", Value: "auto", EnvVars: []string{"VEIL_LOG_FORMAT"}, Usage: "stderr log format: auto (JSON unless stderr is a terminal), text or json"},
+		&cli.StringFlag{Name: "log-level", Value: "info", EnvVars: []string{"VEIL_LOG_LEVEL"}, Usage: "debug, info, warn or error"},
+		&cli.StringFlag{Name: "progress", Value: "auto", EnvVars: []string{"VEIL_PROGRESS"}, Usage: "progress on stderr: auto (a bar on a terminal, log lines otherwise), always or never"},
 	}
 }
 
