@@ -35,6 +35,8 @@ const (
 // Policy is a parsed policy file.
 type Policy struct {
 	Version int
+	// Description says what the policy is for; reports show it.
+	Description string
 	// DefaultAction applies to data columns the policy does not list; empty
 	// means such columns are an error.
 	DefaultAction Action
@@ -46,6 +48,10 @@ type Policy struct {
 	// Path and SHA256 identify the file the policy was read from.
 	Path   string
 	SHA256 string
+
+	// Where the columns block starts in the file (1-based), for errors
+	// about data columns the policy does not list.
+	columnsLine, columnsCol int
 }
 
 // Column returns the policy of the column named name, or nil.
@@ -64,6 +70,8 @@ type Column struct {
 	Name   string
 	Role   Role
 	Action Action
+	// Reason says why the column is treated so; reports show it.
+	Reason string
 
 	// hash, tokenize: where the secret key comes from (never the policy).
 	KeyEnv  string
@@ -71,11 +79,28 @@ type Column struct {
 	// tokenize: format to preserve: "" (random-looking token), digits,
 	// email, card, iban, ... (see the tokenize documentation).
 	Format string
+	// tokenize: public tweak of the format-preserving cipher; tokens
+	// made with different tweaks do not match.
+	Tweak string
+	// hash: output encoding (hex or base32) and length in characters.
+	Encoding string
+	Length   int
 
 	// mask: characters kept at each end, and the mask character.
 	KeepFirst int
 	KeepLast  int
 	MaskChar  string
+	// KeepSeparators keeps characters that are neither letters nor digits
+	// (spaces, dashes, dots, @) in place; only letters and digits are
+	// counted and masked. The parser sets it true unless the policy says
+	// keep_separators: false.
+	KeepSeparators bool
+
+	// redact: the entities to replace (the profiler's names, e.g. EMAIL,
+	// PHONE; empty = all it detects) and the replacement text ("" = the
+	// entity's name in brackets, e.g. [EMAIL]).
+	Entities    []string
+	Replacement string
 
 	// generalize: numeric bins of a width or at explicit edges, top and
 	// bottom coding, date truncation, string prefix, or an ARX hierarchy
@@ -89,6 +114,15 @@ type Column struct {
 	Prefix     int
 	Hierarchy  string // path to an ARX-format CSV, relative to the policy file
 	Level      *int
+	// Restricted lists prefixes (after prefix generalization) that are
+	// replaced by RestrictedAs (default: zeros), e.g. the 17 US ZIP3 areas
+	// of fewer than 20,000 people under HIPAA Safe Harbor.
+	Restricted   []string
+	RestrictedAs string
+	// OnUnknown says what a value missing from the hierarchy becomes:
+	// "error" (a data error naming the row; the default) or "top" (the
+	// hierarchy's highest level, usually *).
+	OnUnknown string
 
 	// noise: differential privacy on a numeric column.
 	Mechanism string // laplace or gaussian
@@ -104,6 +138,11 @@ type Column struct {
 
 	// Where the column's entry starts in the policy file (1-based).
 	Line, Col int
+
+	// pos holds where each key of the entry is, for errors found later.
+	pos map[string][2]int
+	// hier is the loaded hierarchy.
+	hier *Hierarchy
 }
 
 // Privacy is the privacy model the output must meet.
@@ -118,6 +157,9 @@ type Privacy struct {
 	// may spend; 0 = no cap.
 	MaxEpsilon float64
 	MaxDelta   float64
+
+	// Where the privacy block starts in the file.
+	line, col int
 }
 
 // LDiversity asks that every class hold L well-represented values of Column.

@@ -67,6 +67,13 @@ type env struct {
 	ran            bool        // a command's action started (not just help)
 	dp             *manifestDP // set by a command whose output carries DP noise
 	partRows       int64       // rows per part of a folder output (--part-rows)
+
+	// summaryToStderr prints the summary line on stderr: for commands whose
+	// stdout is their output (veil policy schema without --out).
+	summaryToStderr bool
+	// inputHashes, set by tracked, returns the SHA-256 of the run's inputs
+	// and policy, waiting for them if they are still being computed.
+	inputHashes func() ([]fileHash, *fileHash, error)
 }
 
 // summary is the one-line JSON object printed last on stdout and written to
@@ -212,7 +219,11 @@ func (e *env) finish(err error, code int, status string) int {
 		fmt.Fprintf(e.stderr, "veil: encoding summary: %v\n", jerr)
 		return exitInternal
 	}
-	fmt.Fprintf(e.stdout, "%s\n", line)
+	if e.summaryToStderr {
+		fmt.Fprintf(e.stderr, "%s\n", line)
+	} else {
+		fmt.Fprintf(e.stdout, "%s\n", line)
+	}
 	if e.summaryFile != "" {
 		if _, werr := atomicfile.WriteFile(e.summaryFile, append(line, '\n')); werr != nil {
 			e.log.Error("writing summary file", "error", werr.Error())

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -241,6 +242,7 @@ func (e *env) tracked(spec func(*cli.Context) (runSpec, error), fn func(*cli.Con
 			if err != nil || reuse {
 				return err
 			}
+			e.inputHashes = func() ([]fileHash, *fileHash, error) { return h.ins, h.pol, h.err }
 			if err := fn(c); err != nil {
 				return err
 			}
@@ -251,8 +253,14 @@ func (e *env) tracked(spec func(*cli.Context) (runSpec, error), fn func(*cli.Con
 				r.ins, r.pol, r.err = hashInputs(s)
 				done <- r
 			}()
+			var once sync.Once
+			wait := func() hashes {
+				once.Do(func() { h = <-done })
+				return h
+			}
+			e.inputHashes = func() ([]fileHash, *fileHash, error) { r := wait(); return r.ins, r.pol, r.err }
 			err := fn(c)
-			h = <-done
+			wait()
 			if err != nil {
 				return err
 			}

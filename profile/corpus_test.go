@@ -1,0 +1,190 @@
+package profile_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/veil-data/veil/dataset"
+	"github.com/veil-data/veil/profile"
+	"github.com/veil-data/veil/profile/internal/corpus"
+)
+
+const corpusDir = "../testdata/profile"
+
+// TestCorpusUpToDate checks that testdata/profile is what the generator
+// writes; VEIL_UPDATE_GOLDEN=1 rewrites it.
+func TestCorpusUpToDate(t *testing.T) {
+	files, labels := corpus.Generate()
+	want := map[string][]byte{"labels.csv": corpus.EncodeLabels(labels)}
+	for _, f := range files {
+		want[f.Name] = f.Encode()
+	}
+	update := os.Getenv("VEIL_UPDATE_GOLDEN") == "1"
+	for name, data := range want {
+		path := filepath.Join(corpusDir, name)
+		if update {
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run VEIL_UPDATE_GOLDEN=1 go test ./profile -run TestCorpusUpToDate)", err)
+		}
+		if !bytes.Equal(got, data) {
+			t.Errorf("%s differs from the generator's output (run VEIL_UPDATE_GOLDEN=1 go test ./profile -run TestCorpusUpToDate)", path)
+		}
+	}
+}
+
+type label struct{ role, entity, subtype string }
+
+func readLabels(t testing.TB) map[string]map[string]label {
+	f, err := os.Open(filepath.Join(corpusDir, "labels.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]label{}
+	for _, r := range recs[1:] {
+		if out[r[0]] == nil {
+			out[r[0]] = map[string]label{}
+		}
+		out[r[0]][r[1]] = label{r[2], r[3], r[4]}
+	}
+	return out
+}
+
+// profileFile profiles a corpus file; with blank set, its header is
+// replaced by col_1, col_2... first.
+func profileFile(t testing.TB, name string, blank bool) (*profile.Profile, []string) {
+	data, err := os.ReadFile(filepath.Join(corpusDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := dataset.NewCSVReader(bytes.NewReader(data), name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := r.Schema().Names()
+	if blank {
+		nl := bytes.IndexByte(data, '\n')
+		delim := ","
+		if strings.Count(string(data[:nl]), ";") > strings.Count(string(data[:nl]), ",") {
+			delim = ";"
+		}
+		var head []string
+		for i := range orig {
+			head = append(head, fmt.Sprintf("col_%d", i+1))
+		}
+		data = append([]byte(strings.Join(head, delim)), data[nl:]...)
+		r, err = dataset.NewCSVReader(bytes.NewReader(data), name, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := profile.Run(context.Background(), r, &profile.Options{Seed: 1, Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, orig
+}
+
+type scores struct {
+	tp, fp, fn, entityOK, direct int
+	misses                       []string
+}
+
+func (s scores) precision() float64 { return ratio(s.tp, s.tp+s.fp) }
+func (s scores) recall() float64    { return ratio(s.tp, s.tp+s.fn) }
+func (s scores) entityAcc() float64 { return ratio(s.entityOK, s.direct) }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 1
+	}
+	return float64(a) / float64(b)
+}
+
+func evaluate(t testing.TB, blank bool) scores {
+	labels := readLabels(t)
+	var names []string
+	for n := range labels {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var s scores
+	for _, name := range names {
+		p, orig := profileFile(t, name, blank)
+		for i, c := range p.Columns {
+			want := labels[name][orig[i]]
+			got := label{c.Role, string(c.Entity), c.Subtype}
+			where := fmt.Sprintf("%s:%s", name, orig[i])
+			switch {
+			case want.role == "direct" && got.role == "direct":
+				s.tp++
+			case want.role == "direct":
+				s.fn++
+				s.misses = append(s.misses, fmt.Sprintf("missed %s: got %s/%s, want direct/%s", where, got.role, got.entity, want.entity))
+			case got.role == "direct":
+				s.fp++
+				s.misses = append(s.misses, fmt.Sprintf("false positive %s: got direct/%s, want %s", where, got.entity, want.role))
+			}
+			if want.role == "direct" {
+				s.direct++
+				if got.entity == want.entity && (want.subtype == "" || got.subtype == want.subtype) {
+					s.entityOK++
+				} else if got.role == "direct" {
+					s.misses = append(s.misses, fmt.Sprintf("entity %s: got %s/%s, want %s/%s", where, got.entity, got.subtype, want.entity, want.subtype))
+				}
+			}
+		}
+	}
+	return s
+}
+
+// TestCorpusAccuracy measures detection on the labelled corpus of
+// testdata/profile against the targets of issue 3: recall of direct
+// identifiers >= 0.98, precision >= 0.95, entity accuracy >= 0.95, and
+// recall >= 0.9 with every header blanked to col_1, col_2...
+func TestCorpusAccuracy(t *testing.T) {
+	named := evaluate(t, false)
+	t.Logf("named headers: direct precision %.3f (%d/%d), recall %.3f (%d/%d), entity accuracy %.3f (%d/%d)",
+		named.precision(), named.tp, named.tp+named.fp, named.recall(), named.tp, named.tp+named.fn,
+		named.entityAcc(), named.entityOK, named.direct)
+	for _, m := range named.misses {
+		t.Logf("  %s", m)
+	}
+	blank := evaluate(t, true)
+	t.Logf("blank headers: direct precision %.3f (%d/%d), recall %.3f (%d/%d), entity accuracy %.3f (%d/%d)",
+		blank.precision(), blank.tp, blank.tp+blank.fp, blank.recall(), blank.tp, blank.tp+blank.fn,
+		blank.entityAcc(), blank.entityOK, blank.direct)
+	for _, m := range blank.misses {
+		t.Logf("  %s", m)
+	}
+	if named.recall() < 0.98 {
+		t.Errorf("recall of direct identifiers = %.3f, want >= 0.98", named.recall())
+	}
+	if named.precision() < 0.95 {
+		t.Errorf("precision of direct identifiers = %.3f, want >= 0.95", named.precision())
+	}
+	if named.entityAcc() < 0.95 {
+		t.Errorf("entity accuracy on direct identifiers = %.3f, want >= 0.95", named.entityAcc())
+	}
+	if blank.recall() < 0.9 {
+		t.Errorf("recall of direct identifiers with blank headers = %.3f, want >= 0.9", blank.recall())
+	}
+}

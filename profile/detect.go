@@ -1,0 +1,718 @@
+package profile
+
+import (
+	"fmt"
+	"math"
+	"net/netip"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/veil-data/veil/dataset"
+)
+
+// colSample is what detection knows about a column: its name, kind, a
+// uniform sample of its non-null values and whole-column counts.
+type colSample struct {
+	name     string
+	tokens   []string
+	joined   string
+	kind     dataset.Kind
+	values   []string // distinct sampled values, in random (reservoir) order
+	counts   []int    // how often each appears in the sample
+	n        int      // sampled values (with repeats)
+	nonNull  int64    // non-null values in the column
+	distinct int64    // distinct values in the column (exact or estimated)
+	layout   string   // the date layout most sampled values parse with
+	now      time.Time
+	regions  []string
+}
+
+func newColSample(name string, kind dataset.Kind, layout string, sample []string, nonNull, distinct int64, now time.Time, regions []string) *colSample {
+	cs := &colSample{name: name, kind: kind, nonNull: nonNull, distinct: distinct, now: now, regions: regions}
+	cs.tokens = NormalizeName(name)
+	cs.joined = strings.Join(cs.tokens, "")
+	// Distinct values in the order the reservoir holds them (a uniform
+	// random order), with their multiplicities.
+	index := make(map[string]int, len(sample))
+	for _, v := range sample {
+		if i, ok := index[v]; ok {
+			cs.counts[i]++
+			continue
+		}
+		index[v] = len(cs.values)
+		cs.values = append(cs.values, v)
+		cs.counts = append(cs.counts, 1)
+	}
+	cs.n = len(sample)
+	cs.layout = layout
+	if cs.layout == "" || (kind != dataset.Date && kind != dataset.Timestamp) {
+		cs.layout = bestDateLayout(cs.values, cs.counts)
+	}
+	return cs
+}
+
+// bestDateLayout returns the date or timestamp layout with the most
+// successful parses among the sampled values (at least half of them), or "".
+func bestDateLayout(values []string, counts []int) string {
+	total := 0
+	for _, c := range counts {
+		total += c
+	}
+	if total == 0 {
+		return ""
+	}
+	best, bestN := "", 0
+	layouts := append(append([]string(nil), dataset.DateLayouts...), dataset.TimestampLayouts...)
+	for _, l := range layouts {
+		n := 0
+		for i, v := range values {
+			if len(v) < 6 || len(v) > 40 || !isDigit(v[0]) {
+				continue
+			}
+			if _, err := time.Parse(l, v); err == nil {
+				n += counts[i]
+			}
+		}
+		if n > bestN {
+			best, bestN = l, n
+		}
+	}
+	if bestN*2 < total {
+		return ""
+	}
+	return best
+}
+
+// wilsonLB returns the lower bound of the 95 % Wilson score interval of a
+// proportion with k successes in n trials:
+//
+//	(p + z²/2n − z·sqrt(p(1−p)/n + z²/4n²)) / (1 + z²/n),  z = 1.96
+func wilsonLB(k, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	const z = 1.959964
+	p := float64(k) / float64(n)
+	fn := float64(n)
+	lb := (p + z*z/(2*fn) - z*math.Sqrt(p*(1-p)/fn+z*z/(4*fn*fn))) / (1 + z*z/fn)
+	return math.Max(0, lb)
+}
+
+// chanceLLR is the log-likelihood ratio that v checksum passes among m
+// values of the right shape come from real identifiers (pass rate p1 =
+// 0.98) rather than chance (pass rate p0):
+//
+//	LLR = v·ln(p1/p0) + (m−v)·ln((1−p1)/(1−p0))
+func chanceLLR(v, m int, p0 float64) float64 {
+	const p1 = 0.98
+	return float64(v)*math.Log(p1/p0) + float64(m-v)*math.Log((1-p1)/(1-p0))
+}
+
+// Thresholds of the chance test and of the bands.
+const (
+	minLLR      = 10  // ≈ 5 Luhn passes or 3 mod-97 passes without a miss
+	minPassRate = 0.9 // v/m
+	bandHigh    = 0.85
+	bandMedium  = 0.5
+	bandLow     = 0.2
+)
+
+// candidate is the scored evidence for one entity in one column.
+type candidate struct {
+	def      *entityDef
+	subtype  string
+	conf     float64
+	sv       float64
+	nm       nameMatch
+	n, m, v  int
+	llr      float64
+	hasLLR   bool
+	share    float64
+	subs     map[string]int
+	note     string
+	examples []string
+}
+
+func score(def *entityDef, cs *colSample) candidate {
+	nm := matchName(cs.tokens, cs.joined, def.hints, def.neg)
+	cand := candidate{def: def, subtype: def.subtype, nm: nm}
+	hinted := nm.score > 0
+	snPos := math.Max(nm.score, 0)
+	if cs.n == 0 {
+		cand.conf = 0.5 * snPos
+		cand.note = "no values sampled: name only"
+		return cand
+	}
+	cx := &checkCtx{hinted: hinted, regions: cs.regions, layout: cs.layout}
+	var nd, md, vd int
+	var valid []string
+	for i, val := range cs.values {
+		if def.expensive && nd >= 40 && md >= 20 && vd == 0 {
+			// 20 values of the shape and none valid: the valid share
+			// cannot reach minShare (the Wilson upper bound of 0/20 is
+			// 0.16). The values come in random order, so this is a
+			// sequential test, not a look at the first ones sorted.
+			cand.note = "stopped after 20 values of the shape: none valid"
+			break
+		}
+		c := cs.counts[i]
+		shape, ok, sub := def.check(val, cx)
+		nd++
+		if shape {
+			cand.m += c
+			md++
+		}
+		if ok {
+			cand.v += c
+			vd++
+			valid = append(valid, val)
+			if sub != "" {
+				if cand.subs == nil {
+					cand.subs = map[string]int{}
+				}
+				cand.subs[sub] += c
+			}
+		}
+	}
+	cand.n = cs.n
+	share := float64(cand.v) / float64(cand.n)
+	shareD := float64(vd) / float64(nd)
+	cand.share = math.Min(share, shareD)
+	gate := cand.share
+	if def.soft {
+		gate = math.Min(float64(cand.m)/float64(cand.n), float64(md)/float64(nd))
+	}
+	// Coverage: the Wilson lower bound over all sampled values, and no more
+	// than the share among distinct values, so that one repeated default
+	// value cannot carry a column.
+	c := math.Min(wilsonLB(cand.v, cand.n), shareD)
+	passed := true
+	if def.chance > 0 {
+		cand.hasLLR = true
+		cand.llr = chanceLLR(cand.v, cand.m, def.chance)
+		passed = cand.llr > minLLR && cand.m > 0 && float64(cand.v)/float64(cand.m) >= minPassRate
+		if passed {
+			cand.sv = c
+		}
+	} else {
+		if def.coverage > 0 {
+			c = math.Min(1, c/def.coverage)
+		}
+		prior := def.prior
+		if sp, ok := def.subPrior[topKey(cand.subs)]; ok && len(cand.subs) > 0 {
+			prior = sp
+		}
+		cand.sv = c * prior
+	}
+	if def.column != nil && cand.sv > 0 {
+		f, note := def.column(cs, valid, hinted)
+		cand.sv *= f
+		cand.note = note
+	}
+	if def.entity == "NATIONAL_ID" && def.subtype == "ES_DNI" && len(cand.subs) > 0 {
+		cand.subtype = topKey(cand.subs)
+	}
+	cand.conf = 1 - (1-cand.sv)*(1-0.5*snPos)
+	if nm.score < 0 {
+		cand.conf = math.Min(cand.conf, 0.3)
+	}
+	required := def.minShare
+	if !hinted && def.minShareBare > 0 {
+		required = def.minShareBare
+	}
+	if gate < required || !passed {
+		cand.conf = math.Min(cand.conf, 0.4)
+	}
+	if len(valid) > 0 {
+		cand.examples = valid
+	}
+	return cand
+}
+
+func topKey(m map[string]int) string {
+	best, bestN := "", -1
+	for k, n := range m {
+		if n > bestN || (n == bestN && k < best) {
+			best, bestN = k, n
+		}
+	}
+	return best
+}
+
+// Column-level checks.
+
+// ipColumn tells addresses from version numbers such as 1.13.25.185: without
+// a name hint, a column whose IPv4 values mostly start below 10 is taken for
+// versions (public and private addresses rarely do; 10.x is private).
+func ipColumn(_ *colSample, valid []string, hinted bool) (float64, string) {
+	if hinted || len(valid) == 0 {
+		return 1, ""
+	}
+	ver := 0
+	for _, v := range valid {
+		if a, err := netip.ParseAddr(v); err == nil && a.Is4() && a.As4()[0] < 10 {
+			ver++
+		}
+	}
+	if ver*2 > len(valid) {
+		return 0, "most values look like version numbers (first part below 10)"
+	}
+	return 1, ""
+}
+
+// urlColumn keeps URLs as direct identifiers without a name hint only when
+// most of them name a person: a host label that starts with a known given
+// name (www.janedoe.com) or a profile path (/in/, /users/, /~).
+func urlColumn(_ *colSample, valid []string, hinted bool) (float64, string) {
+	if hinted || len(valid) == 0 {
+		return 1, ""
+	}
+	personal := 0
+	for _, v := range valid {
+		if personalURL(v) {
+			personal++
+		}
+	}
+	if personal*2 > len(valid) {
+		return 1, notePersonalURL
+	}
+	return 0.5, ""
+}
+
+const notePersonalURL = "most URLs name a person (host or profile path)"
+
+// nameColumn asks more of a name column without a name hint: most values
+// are full names (a known given name and a known surname), or the column
+// has at least 20 distinct values. A handful of words that happen to be
+// names (the brands Jordan, Victoria, Charlotte) is a category.
+func nameColumn(cs *colSample, _ []string, hinted bool) (float64, string) {
+	if hinted {
+		return 1, ""
+	}
+	first, last := nameDicts()
+	full := 0
+	for i, v := range cs.values {
+		words, ok := personNameShape(v)
+		if !ok || len(words) < 2 {
+			continue
+		}
+		a, z := nameKey(words[0]), nameKey(words[len(words)-1])
+		if first[a] && last[z] || last[strings.TrimSuffix(a, ",")] && first[z] {
+			full += cs.counts[i]
+		}
+	}
+	if full*10 >= cs.n*3 || len(cs.values) >= 20 {
+		return 1, ""
+	}
+	return 0, "few distinct values and no full names: a category, not names"
+}
+
+func personalURL(v string) bool {
+	s := v
+	if !strings.Contains(s, "://") {
+		s = "http://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return false
+	}
+	path := strings.ToLower(u.Path)
+	for _, p := range []string{"/in/", "/users/", "/user/", "/u/", "/profile/", "/people/", "/~"} {
+		if strings.HasPrefix(path, p) && len(path) > len(p)+2 {
+			return true
+		}
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	label, _, _ := strings.Cut(host, ".")
+	first, _ := nameDicts()
+	for n := 3; n <= len(label)-3; n++ {
+		if first[label[:n]] {
+			return true
+		}
+	}
+	return false
+}
+
+func dobColumn(cs *colSample, valid []string, hinted bool) (float64, string) {
+	var years []float64
+	future := 0
+	ages := make([]float64, 0, len(valid))
+	for _, v := range valid {
+		t, err := time.Parse(cs.layout, v)
+		if err != nil {
+			continue
+		}
+		if t.After(cs.now) {
+			future++
+			continue
+		}
+		years = append(years, float64(t.Year()))
+		ages = append(ages, cs.now.Sub(t).Hours()/24/365.25)
+	}
+	if len(years) == 0 || future*20 > len(valid) {
+		return 0, "dates in the future: not birth dates"
+	}
+	old := 0
+	for _, a := range ages {
+		if a > 120 {
+			old++
+		}
+	}
+	if old*20 > len(ages) {
+		return 0, "implied ages above 120: not birth dates"
+	}
+	sd := stddev(years)
+	sort.Float64s(ages)
+	median := ages[len(ages)/2]
+	if sd <= 5 {
+		return 0, "narrow spread of years: an event date, not a birth date"
+	}
+	if !hinted && (sd < 12 || median < 18 || median > 85) {
+		return 0, "no name hint and the spread of years is not that of birth dates"
+	}
+	return 1, ""
+}
+
+func stddev(xs []float64) float64 {
+	if len(xs) < 2 {
+		return 0
+	}
+	var mean float64
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= float64(len(xs))
+	var ss float64
+	for _, x := range xs {
+		ss += (x - mean) * (x - mean)
+	}
+	return math.Sqrt(ss / float64(len(xs)-1))
+}
+
+func ageColumn(_ *colSample, valid []string, _ bool) (float64, string) {
+	maxAge, seen := 0, map[int]bool{}
+	for _, v := range valid {
+		n, _ := smallInt(v)
+		seen[n] = true
+		maxAge = max(maxAge, n)
+	}
+	if maxAge < 15 || len(seen) < 3 {
+		return 0, "values too small or too few to be ages"
+	}
+	return 1, ""
+}
+
+func genderColumn(cs *colSample, _ []string, _ bool) (float64, string) {
+	keys := map[string]bool{}
+	for _, v := range cs.values {
+		keys[vocabKey(v)] = true
+	}
+	if len(keys) > 6 {
+		return 0, "more than 6 distinct values"
+	}
+	return 1, ""
+}
+
+func categoricalColumn(cs *colSample, _ []string, _ bool) (float64, string) {
+	if avgWords(cs) > 6 {
+		return 0, "free text, not categories"
+	}
+	return 1, ""
+}
+
+// avgWords is the mean number of words (of two letters or more) per
+// sampled value: IDs written in groups of digits are not prose.
+func avgWords(cs *colSample) float64 {
+	if cs.n == 0 {
+		return 0
+	}
+	words := 0
+	for i, v := range cs.values {
+		n := 0
+		for _, w := range strings.Fields(v) {
+			letters := 0
+			for _, r := range w {
+				if unicode.IsLetter(r) {
+					letters++
+				}
+			}
+			if letters >= 2 {
+				n++
+			}
+		}
+		words += cs.counts[i] * n
+	}
+	return float64(words) / float64(cs.n)
+}
+
+// Detection is the outcome of classifying one column.
+type Detection struct {
+	Role         string
+	Entity       string
+	Subtype      string
+	Confidence   float64
+	Band         string
+	Sensitivity  string
+	Evidence     Evidence
+	OtherMatches []OtherMatch
+}
+
+// band returns the band of a confidence.
+func band(conf float64) string {
+	switch {
+	case conf >= bandHigh:
+		return "high"
+	case conf >= bandMedium:
+		return "medium"
+	case conf >= bandLow:
+		return "low"
+	}
+	return "none"
+}
+
+func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
+
+// detect classifies a column. sample holds up to opt.SampleSize non-null
+// values drawn uniformly from the column.
+func detect(cs *colSample) Detection {
+	var cands []candidate
+	for _, def := range entities {
+		c := score(def, cs)
+		if c.conf > 0 {
+			cands = append(cands, c)
+		}
+	}
+	// Free text: run the value detectors inside the text.
+	if ft, ok := freeText(cs); ok {
+		cands = append(cands, ft)
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].conf != cands[j].conf {
+			return cands[i].conf > cands[j].conf
+		}
+		return cands[i].def.rank > cands[j].def.rank
+	})
+	var best *candidate
+	if len(cands) > 0 && cands[0].conf >= bandMedium {
+		best = &cands[0]
+		// Among near-equals, the more specific name wins (native_country
+		// is NATIONALITY rather than the GEO of country).
+		for i := 1; i < len(cands); i++ {
+			c := &cands[i]
+			if c.conf < bandMedium || best.conf-c.conf > 0.1 {
+				break
+			}
+			if c.nm.score > 0 && best.nm.score > 0 && len(strings.Split(c.nm.hint, "_")) > len(strings.Split(best.nm.hint, "_")) && c.nm.exact {
+				best = c
+			}
+		}
+	}
+	d := Detection{Role: RoleOther, Sensitivity: SensitivityNone}
+	if best != nil {
+		d.Role = best.def.role
+		d.Entity = best.def.entity
+		d.Subtype = best.subtype
+		d.Confidence = best.conf
+		d.Sensitivity = best.def.sensitivity
+		d.Evidence = evidenceOf(best, cs)
+		if best.def.entity == "URL" && best.nm.score < 1 && !strings.HasPrefix(best.note, notePersonalURL) {
+			// A page or link URL is not personal by itself; only a
+			// homepage or profile URL is.
+			d.Role, d.Entity, d.Subtype = RoleOther, "", ""
+			d.Sensitivity = SensitivityNone
+			d.Evidence.Reason = "URLs without a personal name hint (homepage, profile): not a direct identifier"
+		}
+	}
+	if d.Role == RoleOther {
+		if id, ok := identifier(cs); ok {
+			d = id
+		} else if best == nil && len(cands) > 0 {
+			d.Confidence = cands[0].conf
+			d.Evidence = evidenceOf(&cands[0], cs)
+			d.Evidence.Reason = "no entity reached medium confidence; best candidate " + cands[0].def.entity +
+				" (" + d.Evidence.Reason + ")"
+		}
+	}
+	if d.Evidence.Sampled == 0 {
+		d.Evidence.Sampled = cs.n
+	}
+	d.Confidence = round3(d.Confidence)
+	d.Band = band(d.Confidence)
+	if d.Role == RoleOther && d.Band != "none" && d.Entity == "" {
+		d.Band = "none"
+	}
+	for i := range cands {
+		c := &cands[i]
+		if best != nil && c == best || c.conf < bandLow || len(d.OtherMatches) == 5 {
+			continue
+		}
+		if best != nil && c.def.entity == best.def.entity && c.subtype == best.subtype {
+			continue
+		}
+		d.OtherMatches = append(d.OtherMatches, OtherMatch{
+			Entity: c.def.entity, Subtype: c.subtype, Role: c.def.role,
+			Confidence: round3(c.conf), Prevalence: round3(c.share),
+		})
+	}
+	return d
+}
+
+// identifier recognises person keys and pseudonymous IDs: a column named
+// like one (customer_id, kundennummer...) whose values are mostly unique.
+func identifier(cs *colSample) (Detection, bool) {
+	nm := matchName(cs.tokens, cs.joined, idHints, union(negID, negDirect))
+	if nm.score <= 0 || cs.nonNull == 0 || cs.kind == dataset.Float {
+		return Detection{}, false
+	}
+	ratio := float64(cs.distinct) / float64(cs.nonNull)
+	if ratio < 0.5 && cs.nonNull >= 20 {
+		return Detection{}, false
+	}
+	conf := 1 - (1-0.8*ratio)*(1-0.5*nm.score)
+	// Matching counts the sampled values, Valid the distinct ones among them.
+	ev := Evidence{NameHint: nm.hint, NameScore: nm.score, Sampled: cs.n, Matching: cs.n, Valid: len(cs.values),
+		Validator: "distinct-ratio", Reason: fmt.Sprintf("a key named like a person or record ID; %.0f %% of the column's values are distinct", 100*ratio)}
+	ev.Examples = maskExamples("RECORD_ID", cs.values, 3)
+	return Detection{Role: RoleIdentifier, Entity: "RECORD_ID", Confidence: conf, Sensitivity: SensitivityModerate, Evidence: ev}, true
+}
+
+// freeText recognises text columns (on average 5 words or more, at least
+// a fifth of them distinct) and runs FindPII inside their sampled values. It is a
+// candidate when at least 5 % of them (and 2 or more) hold PII.
+func freeText(cs *colSample) (candidate, bool) {
+	if cs.n == 0 || avgWords(cs) < 5 || len(cs.values)*5 < cs.n {
+		return candidate{}, false
+	}
+	hits := 0
+	found := map[string]int{}
+	var examples []string
+	opts := &ScanOptions{Regions: cs.regions}
+	for i, v := range cs.values {
+		ms := FindPII(v, opts)
+		if len(ms) == 0 {
+			continue
+		}
+		hits += cs.counts[i]
+		for _, m := range ms {
+			found[m.Entity]++
+		}
+		if len(examples) < 3 {
+			examples = append(examples, v)
+		}
+	}
+	if hits < 2 || hits*20 < cs.n {
+		return candidate{}, false
+	}
+	def := &entityDef{entity: "FREE_TEXT", role: RoleDirect, validator: "FindPII", rank: 1, sensitivity: SensitivityModerate}
+	c := candidate{def: def, n: cs.n, m: cs.n, v: hits, share: float64(hits) / float64(cs.n), subs: found, examples: examples}
+	c.sv = math.Min(1, 0.5+wilsonLB(hits, cs.n))
+	c.conf = c.sv
+	c.note = "free text holding " + strings.Join(sortedKeys(found), ", ")
+	return c, true
+}
+
+func sortedKeys(m map[string]int) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+func evidenceOf(c *candidate, cs *colSample) Evidence {
+	ev := Evidence{
+		NameHint:  c.nm.hint,
+		NameScore: c.nm.score,
+		Negative:  c.nm.negative,
+		Sampled:   c.n,
+		Matching:  c.m,
+		Valid:     c.v,
+		Validator: c.def.validator,
+		Reason:    c.note,
+	}
+	if c.hasLLR {
+		l := round3(c.llr)
+		ev.LLR = &l
+	}
+	if c.n == 0 {
+		ev.Sampled = cs.n
+	}
+	if len(c.subs) > 0 && c.def.entity != "FREE_TEXT" {
+		ev.Subtypes = c.subs
+	}
+	if c.def.entity == "FREE_TEXT" {
+		ev.Found = c.subs
+		// Examples of free text are the PII found, masked, not the text.
+		var ex []string
+		for _, v := range c.examples {
+			for _, m := range FindPII(v, &ScanOptions{Regions: cs.regions}) {
+				if len(ex) < 3 {
+					ex = append(ex, Mask(m.Entity, v[m.Start:m.End]))
+				}
+			}
+		}
+		ev.Examples = ex
+	} else {
+		ev.Examples = maskExamples(c.def.entity, c.examples, 3)
+	}
+	if ev.Reason == "" {
+		ev.Reason = reason(c)
+	}
+	return ev
+}
+
+func reason(c *candidate) string {
+	var parts []string
+	if c.nm.score > 0 {
+		parts = append(parts, "name hint "+c.nm.hint)
+	}
+	if c.nm.score < 0 {
+		parts = append(parts, "negative name token "+c.nm.negative)
+	}
+	if c.n > 0 {
+		parts = append(parts, "values checked with "+c.def.validator)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// maskExamples returns up to k masked, distinct examples.
+func maskExamples(entity string, values []string, k int) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, v := range values {
+		m := Mask(entity, v)
+		if seen[m] {
+			continue
+		}
+		seen[m] = true
+		out = append(out, m)
+		if len(out) == k {
+			break
+		}
+	}
+	return out
+}
+
+// DetectColumn classifies a column from its name and a sample of its
+// non-null values (as text), without a pass over a table: policies and
+// reports use it to fit a template to a table's columns. regions are the
+// default phone regions (nil: DefaultRegions).
+func DetectColumn(name string, values []string, regions []string) Detection {
+	if regions == nil {
+		regions = DefaultRegions
+	}
+	distinct := map[string]bool{}
+	for _, v := range values {
+		distinct[v] = true
+	}
+	cs := newColSample(name, dataset.String, "", values, int64(len(values)), int64(len(distinct)), time.Now(), regions)
+	return detect(cs)
+}
+
+// DefaultRegions are the phone regions tried for numbers without an
+// international prefix, as ISO 3166 codes (GB, not UK).
+var DefaultRegions = []string{"US", "GB", "DE", "FR", "ES", "NL", "BE", "IT", "AT", "CH"}
