@@ -22,6 +22,7 @@ func newAnonymizeCommand(e *env) *cli.Command {
 	flags = append(flags, inputFlags()...)
 	flags = append(flags, outputFlags()...)
 	flags = append(flags, manifestFlags()...)
+	flags = append(flags, reportFlags()...)
 	return &cli.Command{
 		Name:      "anonymize",
 		Usage:     "apply a policy to a table",
@@ -161,5 +162,6 @@ func runAnonymize(c *cli.Context, e *env) error {
 		}
 		e.summary.Report = reportPath
 	}
-	return nil
+	// --report-json / --report-html: the veil report of this release.
+	return e.reportAfter(c, in, o.Path, p, rep, "")
 }

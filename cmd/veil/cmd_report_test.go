@@ -1,0 +1,366 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/veil-data/veil/internal/gen"
+)
+
+// reportFixture writes the first rows of the Adult extract (original) and
+// the same rows generalized through ARX's hierarchies at fixed levels
+// (an anonymized release, made here with plain maps), and a policy naming
+// the quasi-identifiers and salary-class as sensitive with the given gates.
+func reportFixture(t *testing.T, rows int, gates string) (dir, orig, rel, pol string) {
+	t.Helper()
+	dir = t.TempDir()
+	adult, err := filepath.Abs("../../testdata/adult")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(adult, "adult.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comma = ';'
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, data := recs[0], recs[1:rows+1]
+	levels := map[string]int{"sex": 1, "age": 2, "race": 1, "marital-status": 1, "education": 3, "native-country": 2, "workclass": 2, "occupation": 1}
+	var policy strings.Builder
+	policy.WriteString("version: 1\ndescription: report CLI test\ncolumns:\n")
+	maps := map[int]map[string]string{}
+	for i, c := range header {
+		lv, ok := levels[c]
+		if !ok {
+			continue
+		}
+		hpath := filepath.Join(adult, "adult_hierarchy_"+c+".csv")
+		fmt.Fprintf(&policy, "  %s: {role: quasi, action: generalize, hierarchy: %s, level: %d}\n", c, hpath, lv)
+		b, err := os.ReadFile(hpath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		for _, line := range strings.Split(strings.ReplaceAll(string(b), "\r", ""), "\n") {
+			if fs := strings.Split(line, ";"); len(fs) > lv {
+				m[fs[0]] = fs[lv]
+			}
+		}
+		maps[i] = m
+	}
+	policy.WriteString("  salary-class: {role: sensitive, action: keep}\n")
+	if gates != "" {
+		policy.WriteString("gates:\n" + gates)
+	}
+	write := func(name string, rows [][]string) string {
+		var b bytes.Buffer
+		w := csv.NewWriter(&b)
+		w.Write(header)
+		w.WriteAll(rows)
+		return writeFile(t, dir, name, b.String())
+	}
+	genRows := make([][]string, len(data))
+	for k, row := range data {
+		out := make([]string, len(row))
+		for i, v := range row {
+			if m, ok := maps[i]; ok {
+				out[i] = m[v]
+			} else {
+				out[i] = v
+			}
+		}
+		genRows[k] = out
+	}
+	orig = write("orig.csv", data)
+	rel = write("anon.csv", genRows)
+	pol = writeFile(t, dir, "policy.yaml", policy.String())
+	return dir, orig, rel, pol
+}
+
+func sha256File(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func TestReportCLIGates(t *testing.T) {
+	tests := []struct {
+		name   string
+		gates  string
+		code   int
+		status string
+		passed map[string]bool
+	}{
+		// The first 3,000 Adult rows at ARX's levels: smallest class 1,
+		// marginal TVD 0 in the released domain (the report's own tests
+		// recount both).
+		{"pass", "  min_k: 1\n  max_tvd_1way: 0.01\n", exitOK, "ok", map[string]bool{"min_k": true, "max_tvd_1way": true}},
+		{"privacy fails", "  min_k: 5\n  max_tvd_1way: 0.01\n", exitPrivacyGate, "gate_failed", map[string]bool{"min_k": false, "max_tvd_1way": true}},
+		{"utility fails", "  min_k: 1\n  min_tstr_ratio: 1.5\n", exitUtilityGate, "gate_failed", map[string]bool{"min_k": true, "min_tstr_ratio": false}},
+		// Both fail: privacy decides the exit code.
+		{"both fail", "  min_k: 5\n  min_tstr_ratio: 1.5\n", exitPrivacyGate, "gate_failed", map[string]bool{"min_k": false, "min_tstr_ratio": false}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, orig, rel, pol := reportFixture(t, 3000, tc.gates)
+			js, html := filepath.Join(dir, "report.json"), filepath.Join(dir, "report.html")
+			// Flags after nothing positional, in any order.
+			res := runVeil(t, "report", "--json", js, "--original", orig, "--released", rel, "--policy", pol,
+				"--target", "salary-class", "--html", html, "--progress", "never")
+			if res.code != tc.code || res.summary.Status != tc.status {
+				t.Fatalf("exit %d status %q, want %d %q; stderr:\n%s", res.code, res.summary.Status, tc.code, tc.status, res.stderr)
+			}
+			if len(res.summary.Gates) != len(tc.passed) {
+				t.Errorf("summary gates = %+v, want %d", res.summary.Gates, len(tc.passed))
+			}
+			for _, g := range res.summary.Gates {
+				if want, ok := tc.passed[g.Name]; !ok || g.Passed != want {
+					t.Errorf("summary gate %s passed = %v, want %v", g.Name, g.Passed, want)
+				}
+			}
+			// The report is written even when a gate fails, and the summary
+			// lists both files with their hashes.
+			if len(res.summary.Outputs) != 2 || res.summary.Report != js {
+				t.Fatalf("summary outputs = %+v, report %q", res.summary.Outputs, res.summary.Report)
+			}
+			for _, o := range res.summary.Outputs {
+				if o.Kind != "report" || o.SHA256 != sha256File(t, o.Path) {
+					t.Errorf("output %+v does not match the file", o)
+				}
+			}
+			var r struct {
+				Schema  string
+				Summary struct {
+					Verdict string
+					Gates   []struct {
+						Name   string
+						Passed bool
+					}
+				}
+			}
+			b, _ := os.ReadFile(js)
+			if err := json.Unmarshal(b, &r); err != nil || r.Schema != "veil.report/v1" {
+				t.Fatalf("report.json: %v (schema %q)", err, r.Schema)
+			}
+			if want := map[bool]string{true: "PASS", false: "FAIL"}[tc.code == exitOK]; r.Summary.Verdict != want {
+				t.Errorf("report verdict = %s, want %s", r.Summary.Verdict, want)
+			}
+			if names := dirNames(t, dir); len(names) != 5 {
+				t.Errorf("files in the folder: %v; want the 3 inputs and 2 reports, no temporary file", names)
+			}
+		})
+	}
+}
+
+func TestReportCLIUsage(t *testing.T) {
+	dir, orig, rel, _ := reportFixture(t, 200, "")
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"no flags", nil},
+		{"no original", []string{"--released", rel, "--json", filepath.Join(dir, "r.json")}},
+		{"no released", []string{"--original", orig, "--json", filepath.Join(dir, "r.json")}},
+		{"no output", []string{"--original", orig, "--released", rel}},
+		{"positional argument", []string{orig, "--original", orig, "--released", rel, "--json", filepath.Join(dir, "r.json")}},
+		{"output folder missing", []string{"--original", orig, "--released", rel, "--json", filepath.Join(dir, "nope", "r.json")}},
+		{"output is an input", []string{"--original", orig, "--released", rel, "--json", rel}},
+		{"unknown target", []string{"--original", orig, "--released", rel, "--json", filepath.Join(dir, "r.json"), "--target", "nope"}},
+		{"unknown flag", []string{"--original", orig, "--released", rel, "--json", filepath.Join(dir, "r.json"), "--bogus"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runVeil(t, append([]string{"report", "--progress", "never"}, tc.args...)...)
+			if res.code != exitUsage || res.summary.Status != "error" {
+				t.Errorf("exit %d status %q, want %d error; stderr:\n%s", res.code, res.summary.Status, exitUsage, res.stderr)
+			}
+			if names := dirNames(t, dir); len(names) != 3 {
+				t.Errorf("files in the folder: %v; a failed run must leave nothing", names)
+			}
+		})
+	}
+}
+
+func TestReportCLIBadInput(t *testing.T) {
+	dir, orig, _, _ := reportFixture(t, 200, "")
+	// Row 2 has two fields too few.
+	bad := writeFile(t, dir, "bad.csv", "sex,age,race,marital-status,education,native-country,workclass,occupation,salary-class\n"+
+		"Male,39,White,Never-married,Bachelors,United-States,State-gov,Adm-clerical,<=50K\n"+
+		"Male,50,White,Married-civ-spouse,Bachelors,United-States,Self-emp-not-inc\n")
+	js := filepath.Join(dir, "r.json")
+	res := runVeil(t, "report", "--original", orig, "--released", bad, "--json", js, "--html", filepath.Join(dir, "r.html"), "--progress", "never")
+	if res.code != exitData {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", res.code, exitData, res.stderr)
+	}
+	if !strings.Contains(res.summary.Error, "bad.csv") || !strings.Contains(res.summary.Error, "row 2") {
+		t.Errorf("error %q does not name the file and row", res.summary.Error)
+	}
+	if names := dirNames(t, dir); len(names) != 4 {
+		t.Errorf("files in the folder: %v; a failed run must leave no report and no temporary file", names)
+	}
+	res = runVeil(t, "report", "--original", filepath.Join(dir, "missing.csv"), "--released", orig, "--json", js, "--progress", "never")
+	if res.code != exitData {
+		t.Errorf("missing input: exit %d, want %d", res.code, exitData)
+	}
+}
+
+// TestReportCLINoIdentifiers runs the report on a table full of
+// identifiers whose "release" is the table itself (the worst case: every
+// identifier is still in it). Roles come from veil's detection. No raw value
+// of a direct identifier, record key or other identifying column may appear
+// in the JSON, the HTML, the summary or the logs.
+func TestReportCLINoIdentifiers(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	if err := gen.Write(&b, 1500, 11); err != nil {
+		t.Fatal(err)
+	}
+	in := writeFile(t, dir, "customers.csv", b.String())
+	js, html := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.html")
+	res := runVeil(t, "report", "--original", in, "--released", in, "--json", js, "--html", html, "--target", "salary-class", "--progress", "never")
+	if res.code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", res.code, res.stderr)
+	}
+	jb, _ := os.ReadFile(js)
+	hb, _ := os.ReadFile(html)
+	outputs := []struct {
+		name string
+		text string
+	}{{"report.json", string(jb)}, {"report.html", string(hb)}, {"stdout", res.stdout}, {"stderr", res.stderr}}
+	// The temporary folder's name holds random digits.
+	for k := range outputs {
+		outputs[k].text = strings.ReplaceAll(outputs[k].text, dir, "DIR")
+	}
+	r := csv.NewReader(strings.NewReader(b.String()))
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	identifying := map[string]bool{"customer_id": true, "name": true, "email": true, "phone": true, "ssn": true, "birth_date": true, "zip": true}
+	// An output's alphanumeric tokens: a value can only occur where its
+	// longest token does, which keeps the search fast.
+	notAlnum := func(r rune) bool { return !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') }
+	tokens := make([]map[string]bool, len(outputs))
+	for k, o := range outputs {
+		tokens[k] = map[string]bool{}
+		for _, tok := range strings.FieldsFunc(o.text, notAlnum) {
+			tokens[k][tok] = true
+		}
+	}
+	checked := 0
+	for _, row := range recs[1:] {
+		for i, v := range row {
+			col := recs[0][i]
+			if !identifying[col] {
+				continue
+			}
+			checked++
+			// Chart bins have round edges (income 50000–100000): a customer
+			// ID of 100000 there is a bin edge, not the customer.
+			if col == "customer_id" && strings.HasSuffix(v, "0000") {
+				continue
+			}
+			anchor := ""
+			for _, tok := range strings.FieldsFunc(v, notAlnum) {
+				if len(tok) > len(anchor) {
+					anchor = tok
+				}
+			}
+			for k, o := range outputs {
+				if !tokens[k][anchor] {
+					continue
+				}
+				// Whole values only: a 5-digit ZIP may occur inside a hash.
+				re := regexp.MustCompile(`(^|[^0-9A-Za-z])` + regexp.QuoteMeta(v) + `($|[^0-9A-Za-z])`)
+				if re.MatchString(o.text) {
+					t.Errorf("%s value %q appears in %s", col, v, o.name)
+				}
+			}
+		}
+	}
+	if checked != 1500*len(identifying) {
+		t.Fatalf("checked %d values, want %d", checked, 1500*len(identifying))
+	}
+}
+
+// TestAnonymizeReportFlags runs veil anonymize with --report-json and
+// --report-html: the report of the release is written in the same run, with
+// the treatment of the anonymize report and the policy's gates.
+func TestAnonymizeReportFlags(t *testing.T) {
+	t.Setenv("VEIL_TEST_HASH_KEY", cliKey)
+	dir := t.TempDir()
+	var b bytes.Buffer
+	if err := gen.Write(&b, 600, 5); err != nil {
+		t.Fatal(err)
+	}
+	in := writeFile(t, dir, "in.csv", b.String())
+	pol := writeFile(t, dir, "policy.yaml", `version: 1
+description: report flags test
+default_action: keep
+columns:
+  customer_id: {role: identifier, action: drop}
+  name:        {role: direct, action: drop}
+  email:       {role: direct, action: hash, key_env: VEIL_TEST_HASH_KEY}
+  phone:       {role: direct, action: drop}
+  ssn:         {role: direct, action: drop}
+  birth_date:  {role: direct, action: drop}
+  zip:         {role: quasi, action: generalize, prefix: 1}
+  sex:         {role: quasi, action: keep}
+  age:         {role: quasi, action: generalize, width: 20}
+  salary-class: {role: sensitive, action: keep}
+gates:
+  max_tvd_1way: 0.01
+`)
+	js, html := filepath.Join(dir, "report.json"), filepath.Join(dir, "report.html")
+	res := runVeil(t, "anonymize", in, "--policy", pol, "--out", filepath.Join(dir, "out.csv"),
+		"--report-json", js, "--report-html", html, "--report-target", "salary-class", "--progress", "never")
+	if res.code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", res.code, res.stderr)
+	}
+	if len(res.summary.Gates) != 1 || !res.summary.Gates[0].Passed || res.summary.Report != js {
+		t.Errorf("summary gates %+v, report %q", res.summary.Gates, res.summary.Report)
+	}
+	var r struct {
+		Release   string
+		Treatment []struct{ Column, Action, Technique string }
+		Columns   []struct {
+			Name       string
+			ComparedAs string `json:"compared_as"`
+		}
+	}
+	data, _ := os.ReadFile(js)
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Release != "anonymized" {
+		t.Errorf("release = %q, want anonymized", r.Release)
+	}
+	for _, tr := range r.Treatment {
+		if tr.Column == "email" && !strings.Contains(tr.Technique, "pseudonymisation") {
+			t.Errorf("email technique %q, want pseudonymisation", tr.Technique)
+		}
+	}
+	for _, c := range r.Columns {
+		if (c.Name == "zip" || c.Name == "age") && !strings.HasPrefix(c.ComparedAs, "recoded") {
+			t.Errorf("%s compared as %q, want recoded", c.Name, c.ComparedAs)
+		}
+	}
+}

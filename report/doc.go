@@ -1,0 +1,45 @@
+// Package report measures a released table (anonymized or synthetic)
+// against the original it was made from and writes what it finds as JSON
+// (schema veil.report/v1) and as one self-contained HTML page.
+//
+// [Build] reads the original, the release and optionally a holdout of real
+// rows kept out of the release, together with the policy, the anonymize
+// report and the synth model when there are any, and returns a [Report]:
+//
+//   - utility: SDMetrics-style column shapes, column pair trends (v0.27
+//     thresholds and all pairs), overall quality, mean 1-, 2- and 3-way
+//     marginal total variation distance (all from package metrics),
+//     information kept, and TSTR against TRTR with the classifiers of
+//     package learn;
+//   - privacy, one section per risk of WP29's Opinion 05/2014: singling out
+//     (equivalence classes over the quasi-identifiers recounted from the
+//     released file, prosecutor risk, sample uniques, exact copies),
+//     linkability (DCR, NNDR, DCR overfitting and baseline protection,
+//     pseudonym scope) and inference (l-diversity, homogeneity, CAP
+//     disclosure protection), and the differential-privacy budget;
+//   - the treatment of every column with its WP29 technique class, a HIPAA
+//     Safe Harbor checklist when the policy is that template, the
+//     methods (exact or sampled, on how many rows), limitations, and the
+//     policy's gates with a PASS/FAIL verdict each;
+//   - an executive summary whose sentences are generated from the figures.
+//
+// Every figure carries its threshold (the policy's gate, or veil's
+// reference value) and a one-line meaning. Columns an anonymized release
+// recoded (intervals, masks, hierarchy levels, *) are compared in the
+// released domain: the original is mapped through the same coding.
+//
+// No value of a direct identifier or record key is ever loaded; values of
+// other columns appear only as chart categories held by at least 5 rows in
+// both tables. Output is deterministic for the same inputs and seed (the
+// provenance times aside).
+//
+//	r, err := report.Build(ctx, report.Inputs{
+//		Original: report.Source{Path: "adult.csv"},
+//		Released: report.Source{Path: "adult-anon.csv"},
+//		Policy:   policy,
+//	}, report.Options{Target: "salary-class", Seed: 1})
+//	if err != nil { ... }
+//	report.WriteJSON(jsonFile, r)
+//	report.WriteHTML(htmlFile, r)
+//	if priv, util, msg := r.Failed(); priv || util { ... } // exit 4 or 5
+package report

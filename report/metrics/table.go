@@ -1,0 +1,421 @@
+package metrics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/veil-data/veil/dataset"
+)
+
+// DefaultMaxRows is the number of rows a Table keeps when LoadOptions.MaxRows
+// is 0. Larger inputs are sampled (see LoadOptions.MaxRows). At 9 columns a
+// row costs about 50 bytes, so the cap bounds a table near 50 MB.
+const DefaultMaxRows = 1_000_000
+
+// ErrNoRows is returned by metrics that need rows when a table has none.
+var ErrNoRows = errors.New("the table has no rows")
+
+// ErrMismatch is returned when two tables compared by a metric were not
+// loaded in the same Domain, or a column has different types in them.
+var ErrMismatch = errors.New("tables do not share a domain")
+
+// Dict maps the texts of a categorical column to dense codes 0, 1, 2... in
+// order of first appearance. Tables of one Domain share it, so equal codes
+// mean equal texts across them.
+type Dict struct {
+	index  map[string]int32
+	values []string
+}
+
+// Code returns the code of s, adding s when it is new.
+func (d *Dict) Code(s string) int32 {
+	if c, ok := d.index[s]; ok {
+		return c
+	}
+	c := int32(len(d.values))
+	d.index[s] = c
+	d.values = append(d.values, s)
+	return c
+}
+
+// Lookup returns the code of s and whether s is known.
+func (d *Dict) Lookup(s string) (int32, bool) {
+	c, ok := d.index[s]
+	return c, ok
+}
+
+// Text returns the text of code c. It panics if c is not a code of d.
+func (d *Dict) Text(c int32) string { return d.values[c] }
+
+// Len returns the number of distinct texts seen.
+func (d *Dict) Len() int { return len(d.values) }
+
+// Column is one column of a Table: categorical (Codes, -1 for null) or
+// numeric (Nums, NaN for null). Dates and timestamps are numeric, in
+// seconds since 1970-01-01 UTC.
+type Column struct {
+	Name string
+	// Kind is the column's kind in the first table of the domain that had it.
+	Kind dataset.Kind
+	// Numeric tells which of Codes and Nums holds the values.
+	Numeric bool
+	Codes   []int32
+	Nums    []float64
+	// Dict is the domain's dictionary of a categorical column; nil for numeric.
+	Dict *Dict
+}
+
+// Null reports whether row i of c is null.
+func (c *Column) Null(i int) bool {
+	if c.Numeric {
+		return math.IsNaN(c.Nums[i])
+	}
+	return c.Codes[i] < 0
+}
+
+// Table is a table held in memory by columns for evaluation. It is built
+// by Domain.Load (or Domain.FromStrings) and never modified by the metrics.
+type Table struct {
+	// Name labels the table in errors ("real", "synthetic", a path).
+	Name string
+	// Columns in the order they were loaded.
+	Columns []*Column
+	// Rows is the number of rows held.
+	Rows int
+	// TotalRows is the number of rows read; more than Rows when the input
+	// was sampled down to LoadOptions.MaxRows.
+	TotalRows int64
+	domain    *Domain
+}
+
+// Col returns the column named name, or nil.
+func (t *Table) Col(name string) *Column {
+	for _, c := range t.Columns {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Sampled reports whether the table holds a sample of its input.
+func (t *Table) Sampled() bool { return int64(t.Rows) < t.TotalRows }
+
+// colType is what a Domain knows about a column name.
+type colType struct {
+	kind    dataset.Kind
+	numeric bool
+	dict    *Dict
+}
+
+// Domain holds what the tables compared by the metrics share: for every
+// column name, whether it is numeric or categorical, and the dictionary of
+// a categorical column. Load the real table first: the first table that has
+// a column fixes its type. A Domain is not safe for concurrent use.
+type Domain struct {
+	cols map[string]*colType
+}
+
+// NewDomain returns an empty domain.
+func NewDomain() *Domain { return &Domain{cols: map[string]*colType{}} }
+
+// LoadOptions say which columns to load and how many rows to keep.
+type LoadOptions struct {
+	// Name labels the table; empty means the reader's file name.
+	Name string
+	// Skip lists columns not to load (direct identifiers, free text).
+	Skip []string
+	// Only, when not empty, lists the only columns to load.
+	Only []string
+	// Categorical lists numeric-kind columns to treat as categories (codes
+	// such as 0/1 flags).
+	Categorical []string
+	// MaxRows caps the rows held: 0 means DefaultMaxRows, a negative number
+	// no cap. When the input has more rows, a uniform sample of MaxRows
+	// rows is kept by reservoir sampling (Vitter's Algorithm R) driven by a
+	// PCG generator seeded with Seed: the same input and seed keep the same
+	// rows, in the same order.
+	MaxRows int
+	// Seed seeds the row sample.
+	Seed uint64
+}
+
+func (o *LoadOptions) maxRows() int {
+	switch {
+	case o == nil || o.MaxRows == 0:
+		return DefaultMaxRows
+	case o.MaxRows < 0:
+		return math.MaxInt
+	}
+	return o.MaxRows
+}
+
+// Load reads every record of r into a table. Values that do not parse as
+// their column's kind are a *dataset.DataError naming file, row and column.
+// The reader is not closed.
+func (d *Domain) Load(ctx context.Context, r dataset.Reader, opt *LoadOptions) (*Table, error) {
+	if opt == nil {
+		opt = &LoadOptions{}
+	}
+	schema := r.Schema()
+	var idx []int
+	var cols []*Column
+	for i, sc := range schema.Columns {
+		if slices.Contains(opt.Skip, sc.Name) || (len(opt.Only) > 0 && !slices.Contains(opt.Only, sc.Name)) {
+			continue
+		}
+		ct, err := d.colType(sc, slices.Contains(opt.Categorical, sc.Name))
+		if err != nil {
+			return nil, fmt.Errorf("column %q: %w", sc.Name, err)
+		}
+		idx = append(idx, i)
+		cols = append(cols, &Column{Name: sc.Name, Kind: ct.kind, Numeric: ct.numeric, Dict: ct.dict})
+	}
+	name := opt.Name
+	if name == "" && len(schema.Columns) > 0 {
+		name = r.Pos(0).File
+	}
+	t := &Table{Name: name, Columns: cols, domain: d}
+	capRows := opt.maxRows()
+	rng := rand.New(rand.NewPCG(opt.Seed, 0x6d657472696373)) // "metrics"
+	for {
+		if t.TotalRows&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		t.TotalRows++
+		slot := t.Rows
+		if t.Rows >= capRows {
+			j := rng.Int64N(t.TotalRows)
+			if j >= int64(capRows) {
+				continue
+			}
+			slot = int(j)
+		} else {
+			t.Rows++
+			for _, c := range cols {
+				if c.Numeric {
+					c.Nums = append(c.Nums, 0)
+				} else {
+					c.Codes = append(c.Codes, 0)
+				}
+			}
+		}
+		for k, i := range idx {
+			c := cols[k]
+			v := rec.Values[i]
+			if err := c.set(slot, schema.Columns[i], v); err != nil {
+				return nil, dataset.Locate(r, rec, &dataset.ColumnError{Col: i, Err: err})
+			}
+		}
+	}
+	return t, nil
+}
+
+func (d *Domain) colType(sc dataset.Column, categorical bool) (*colType, error) {
+	if ct, ok := d.cols[sc.Name]; ok {
+		if ct.numeric && !isNumericKind(sc.Kind) && sc.Kind != dataset.String {
+			return nil, fmt.Errorf("%w: numeric in one table, %s in another", ErrMismatch, sc.Kind)
+		}
+		return ct, nil
+	}
+	ct := &colType{kind: sc.Kind, numeric: isNumericKind(sc.Kind) && !categorical}
+	if !ct.numeric {
+		ct.dict = &Dict{index: map[string]int32{}}
+	}
+	d.cols[sc.Name] = ct
+	return ct, nil
+}
+
+func isNumericKind(k dataset.Kind) bool {
+	return k == dataset.Integer || k == dataset.Float || k == dataset.Date || k == dataset.Timestamp
+}
+
+// set stores v at row i. A numeric column of the domain accepts the text
+// of any numeric kind; its layout for dates comes from sc.
+func (c *Column) set(i int, sc dataset.Column, v dataset.Value) error {
+	if !c.Numeric {
+		if v.Null {
+			c.Codes[i] = -1
+		} else {
+			c.Codes[i] = c.Dict.Code(v.Text)
+		}
+		return nil
+	}
+	if v.Null {
+		c.Nums[i] = math.NaN()
+		return nil
+	}
+	f, err := numericValue(c.Kind, sc, v.Text)
+	if err != nil {
+		return err
+	}
+	c.Nums[i] = f
+	return nil
+}
+
+// numericValue parses s as a number of a column whose domain kind is kind.
+// Dates and timestamps become seconds since 1970.
+func numericValue(kind dataset.Kind, sc dataset.Column, s string) (float64, error) {
+	switch kind {
+	case dataset.Date, dataset.Timestamp:
+		if sc.Kind != dataset.Date && sc.Kind != dataset.Timestamp {
+			sc = dataset.Column{Kind: kind}
+		}
+		t, err := dataset.ParseTime(sc, s)
+		if err != nil {
+			return 0, err
+		}
+		return unixSeconds(t), nil
+	}
+	return dataset.ParseFloat(s)
+}
+
+func unixSeconds(t time.Time) float64 {
+	return float64(t.Unix()) + float64(t.Nanosecond())/1e9
+}
+
+// FromStrings builds a table from rows of texts, for tests and examples.
+// kinds gives each column's kind; "" in a row is null.
+func (d *Domain) FromStrings(name string, cols []dataset.Column, rows [][]string) (*Table, error) {
+	r := &sliceReader{name: name, schema: dataset.Schema{Columns: cols}, rows: rows}
+	return d.Load(context.Background(), r, &LoadOptions{Name: name, MaxRows: -1})
+}
+
+// sliceReader is a dataset.Reader over rows of texts held in memory.
+type sliceReader struct {
+	name   string
+	schema dataset.Schema
+	rows   [][]string
+	i      int
+	rec    dataset.Record
+}
+
+func (s *sliceReader) Schema() dataset.Schema { return s.schema }
+func (s *sliceReader) Pos(int) dataset.Position {
+	return dataset.Position{File: s.name, Line: s.i + 1}
+}
+func (s *sliceReader) Close() error { return nil }
+func (s *sliceReader) Read() (*dataset.Record, error) {
+	if s.i >= len(s.rows) {
+		return nil, io.EOF
+	}
+	row := s.rows[s.i]
+	s.i++
+	if len(row) != len(s.schema.Columns) {
+		return nil, &dataset.DataError{File: s.name, Row: int64(s.i), Err: dataset.ErrFieldCount}
+	}
+	s.rec.Row = int64(s.i)
+	s.rec.Values = s.rec.Values[:0]
+	for _, v := range row {
+		s.rec.Values = append(s.rec.Values, dataset.Value{Text: v, Null: v == ""})
+	}
+	return &s.rec, nil
+}
+
+// Rows returns a table holding rows idx of t (repeats allowed), in that
+// order. The result shares t's domain.
+func (t *Table) Select(name string, idx []int) *Table {
+	out := &Table{Name: name, Rows: len(idx), TotalRows: int64(len(idx)), domain: t.domain}
+	for _, c := range t.Columns {
+		nc := &Column{Name: c.Name, Kind: c.Kind, Numeric: c.Numeric, Dict: c.Dict}
+		if c.Numeric {
+			nc.Nums = make([]float64, len(idx))
+			for k, i := range idx {
+				nc.Nums[k] = c.Nums[i]
+			}
+		} else {
+			nc.Codes = make([]int32, len(idx))
+			for k, i := range idx {
+				nc.Codes[k] = c.Codes[i]
+			}
+		}
+		out.Columns = append(out.Columns, nc)
+	}
+	return out
+}
+
+// Resample returns a bootstrap resample of t: n rows drawn uniformly with
+// replacement. The mean marginal TVD between a table and its bootstrap
+// resample of the same size is the floor any sampler of n rows reaches:
+// it is what sampling alone costs, with a perfect model.
+func (t *Table) Resample(n int, rng *rand.Rand) *Table {
+	idx := make([]int, n)
+	if t.Rows > 0 {
+		for i := range idx {
+			idx[i] = rng.IntN(t.Rows)
+		}
+	}
+	return t.Select(t.Name+" (bootstrap)", idx)
+}
+
+// Sample returns n rows of t drawn without replacement (all of t, shuffled,
+// when n >= t.Rows).
+func (t *Table) Sample(n int, rng *rand.Rand) *Table {
+	return t.Select(t.Name, sampleIndex(t.Rows, n, rng))
+}
+
+// Split divides t at random into two tables: the first holds round(frac *
+// Rows) rows, the second the rest, each in t's order. Use it to keep a
+// holdout away from a synthesizer's training data.
+func (t *Table) Split(frac float64, rng *rand.Rand) (first, second *Table) {
+	n := int(math.Round(frac * float64(t.Rows)))
+	perm := rng.Perm(t.Rows)
+	a := slices.Clone(perm[:n])
+	b := slices.Clone(perm[n:])
+	slices.Sort(a)
+	slices.Sort(b)
+	return t.Select(t.Name+" (part 1)", a), t.Select(t.Name+" (part 2)", b)
+}
+
+// sampleIndex returns min(n, rows) distinct row indices in increasing
+// order, drawn uniformly (partial Fisher-Yates).
+func sampleIndex(rows, n int, rng *rand.Rand) []int {
+	if n >= rows {
+		idx := make([]int, rows)
+		for i := range idx {
+			idx[i] = i
+		}
+		return idx
+	}
+	perm := make([]int, rows)
+	for i := range perm {
+		perm[i] = i
+	}
+	for i := 0; i < n; i++ {
+		j := i + rng.IntN(rows-i)
+		perm[i], perm[j] = perm[j], perm[i]
+	}
+	idx := perm[:n]
+	slices.Sort(idx)
+	return idx
+}
+
+// pairCols returns the columns present in both tables, in a's order, and
+// checks that they share a domain.
+func pairCols(a, b *Table) ([][2]*Column, error) {
+	if a.domain != b.domain || a.domain == nil {
+		return nil, ErrMismatch
+	}
+	var out [][2]*Column
+	for _, ca := range a.Columns {
+		if cb := b.Col(ca.Name); cb != nil {
+			out = append(out, [2]*Column{ca, cb})
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,381 @@
+package report
+
+import (
+	"encoding/json"
+	"math"
+	"time"
+)
+
+// SchemaID identifies the JSON report format.
+const SchemaID = "veil.report/v1"
+
+// Statement is the fixed statement every report carries.
+const Statement = "This report documents the measures applied and the risks measured; " +
+	"whether the output is anonymous data under (UK) GDPR Recital 26 is a determination for the controller."
+
+// Report is the whole report: what the JSON file holds and the HTML page
+// shows. Figures are never raw values of identifying columns.
+type Report struct {
+	Schema     string      `json:"schema"`
+	Release    string      `json:"release"` // anonymized, synthetic or unknown
+	Provenance Provenance  `json:"provenance"`
+	Summary    Summary     `json:"summary"`
+	Columns    []ColumnRow `json:"columns"`
+	Treatment  []Treatment `json:"treatment"`
+	Utility    Utility     `json:"utility"`
+	Privacy    Privacy     `json:"privacy"`
+	HIPAA      *HIPAA      `json:"hipaa,omitempty"`
+	// Methods says, per measure, whether it is exact or sampled and on how
+	// many rows.
+	Methods     []Method `json:"methods"`
+	Limitations []string `json:"limitations"`
+	Statement   string   `json:"statement"`
+}
+
+// Provenance identifies what the report is about and how it was made.
+type Provenance struct {
+	Original   FileInfo          `json:"original"`
+	Released   FileInfo          `json:"released"`
+	Holdout    *FileInfo         `json:"holdout,omitempty"`
+	Policy     *FileInfo         `json:"policy,omitempty"`
+	AnonReport *FileInfo         `json:"anonymize_report,omitempty"`
+	SynthModel *FileInfo         `json:"synth_model,omitempty"`
+	Version    string            `json:"veil_version"`
+	RunID      string            `json:"run_id"`
+	Seed       uint64            `json:"seed"`
+	Target     string            `json:"target,omitempty"`
+	Started    time.Time         `json:"started"`
+	Finished   time.Time         `json:"finished"`
+	Airflow    map[string]string `json:"airflow,omitempty"`
+	RolesFrom  string            `json:"roles_from"`
+}
+
+// FileInfo identifies an input file.
+type FileInfo struct {
+	Path    string `json:"path"`
+	SHA256  string `json:"sha256"`
+	Rows    *int64 `json:"rows,omitempty"`
+	Columns int    `json:"columns,omitempty"`
+}
+
+// Summary is the executive summary: one verdict per gate and sentences
+// generated from the figures.
+type Summary struct {
+	// Verdict is PASS when every gate passed, FAIL when one failed, and
+	// NO GATES when the policy set none.
+	Verdict   string   `json:"verdict"`
+	Gates     []Gate   `json:"gates"`
+	Sentences []string `json:"sentences"`
+}
+
+// Gate is one threshold of the policy's gates block and its verdict.
+type Gate struct {
+	Name      string   `json:"name"`  // the policy key, e.g. min_k
+	Kind      string   `json:"kind"`  // privacy or utility
+	Value     *float64 `json:"value"` // nil when the figure could not be measured (the gate fails)
+	Threshold float64  `json:"threshold"`
+	Op        string   `json:"op"` // >= or <=
+	Passed    bool     `json:"passed"`
+	Meaning   string   `json:"meaning"`
+	Note      string   `json:"note,omitempty"`
+}
+
+// Figure is one measured value with its threshold and a one-line meaning.
+type Figure struct {
+	ID    string   `json:"id"`
+	Label string   `json:"label"`
+	Value *float64 `json:"value"` // nil: not measured (see Note)
+	// Threshold is the gate's value when the policy sets one, else the
+	// reference value veil uses (Source says which); nil when there is no
+	// meaningful fixed threshold.
+	Threshold *float64 `json:"threshold,omitempty"`
+	Op        string   `json:"op,omitempty"`     // >= or <=: how Value must compare
+	Source    string   `json:"source,omitempty"` // gate or reference
+	Meets     *bool    `json:"meets,omitempty"`
+	Meaning   string   `json:"meaning"`
+	Note      string   `json:"note,omitempty"`
+	Unit      string   `json:"unit,omitempty"` // share, rows, ratio, score, epsilon...
+}
+
+// ColumnRow is one row of the data inventory.
+type ColumnRow struct {
+	Name         string  `json:"name"`
+	Role         string  `json:"role"`
+	KindOriginal string  `json:"kind_original,omitempty"`
+	KindReleased string  `json:"kind_released,omitempty"`
+	InOriginal   bool    `json:"in_original"`
+	InReleased   bool    `json:"in_released"`
+	NullOriginal float64 `json:"null_share_original"`
+	NullReleased float64 `json:"null_share_released"`
+	// DistinctOriginal and DistinctReleased are counts of distinct values
+	// (not loaded, hence absent, for direct identifiers).
+	DistinctOriginal *int `json:"distinct_original,omitempty"`
+	DistinctReleased *int `json:"distinct_released,omitempty"`
+	// ComparedAs says how the column is compared: "values", "numbers",
+	// "recoded: <method>", or why it is not compared.
+	ComparedAs string `json:"compared_as"`
+}
+
+// Treatment is one row of the treatment table: what was done to a column.
+type Treatment struct {
+	Column    string `json:"column"`
+	Role      string `json:"role,omitempty"`
+	Action    string `json:"action"`
+	Params    string `json:"params,omitempty"`
+	Technique string `json:"technique"` // WP29 technique class
+	WP29Row   string `json:"wp29,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+	Note      string `json:"note,omitempty"`
+}
+
+// Utility holds the utility measures.
+type Utility struct {
+	Figures []Figure `json:"figures"`
+	// Shapes holds one score per compared column (KSComplement for numbers,
+	// TVComplement for categories).
+	Shapes []ColumnShape `json:"column_shapes"`
+	// Pairs holds one score per pair of compared columns.
+	Pairs []PairTrend `json:"column_pair_trends"`
+	// Marginals holds each compared column's distribution in the original
+	// and the release (for the charts), identifying columns excepted.
+	Marginals []Marginal `json:"marginals"`
+	// Correlations holds the association matrices for the heatmaps.
+	Correlations *Correlations     `json:"correlations,omitempty"`
+	InfoLoss     map[string]any    `json:"information_loss,omitempty"`
+	TSTR         *TSTR             `json:"tstr,omitempty"`
+	Notes        []string          `json:"notes,omitempty"`
+	Extra        map[string]string `json:"extra,omitempty"`
+}
+
+// ColumnShape is one column's marginal similarity.
+type ColumnShape struct {
+	Column string `json:"column"`
+	Metric string `json:"metric"` // KSComplement or TVComplement
+	Score  Float  `json:"score"`  // null when undefined
+}
+
+// PairTrend is one column pair's similarity.
+type PairTrend struct {
+	Pair   [2]string `json:"pair"`
+	Metric string    `json:"metric"` // CorrelationSimilarity or ContingencySimilarity
+	Score  Float     `json:"score"`  // null when undefined
+	// RealAssociation is |Pearson r| for two numeric columns, Cramér's V
+	// otherwise, measured on the original.
+	RealAssociation Float `json:"real_association"`
+	MeetsThreshold  bool  `json:"meets_threshold"`
+}
+
+// Marginal is a column's distribution in the original and the release over
+// the same bins (categories, or equal-width bins on the original's range).
+type Marginal struct {
+	Column   string    `json:"column"`
+	Bins     []string  `json:"bins"`
+	Original []float64 `json:"original"`
+	Released []float64 `json:"released"`
+	TVD      float64   `json:"tvd"`
+	Masked   bool      `json:"masked,omitempty"` // bin labels hidden (identifying column)
+}
+
+// Correlations holds association matrices over the compared columns:
+// Pearson r between numbers, Cramér's V otherwise (and the correlation ratio
+// between a number and a category), in the original and in the release.
+type Correlations struct {
+	Columns  []string  `json:"columns"`
+	Original [][]Float `json:"original"`
+	Released [][]Float `json:"released"`
+	Measure  string    `json:"measure"`
+}
+
+// Float is a number that is written to JSON as null when it is not finite
+// (an association undefined for a constant column).
+type Float float64
+
+// MarshalJSON writes f to 12 significant digits, or null when f is NaN or
+// infinite. Twelve digits are more than any figure means, and they hide
+// last-bit differences of sums taken in different orders.
+func (f Float) MarshalJSON() ([]byte, error) {
+	v := float64(f)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(roundSig(v, 12))
+}
+
+// UnmarshalJSON reads a number or null (NaN).
+func (f *Float) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*f = Float(math.NaN())
+		return nil
+	}
+	var v float64
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*f = Float(v)
+	return nil
+}
+
+func floats(m [][]Float) [][]float64 {
+	out := make([][]float64, len(m))
+	for i, r := range m {
+		out[i] = make([]float64, len(r))
+		for j, v := range r {
+			out[i][j] = float64(v)
+		}
+	}
+	return out
+}
+
+// TSTR compares models trained on the release with models trained on real
+// rows, both tested on the same real rows.
+type TSTR struct {
+	Target    string      `json:"target"`
+	Classes   int         `json:"classes"`
+	Positive  string      `json:"positive,omitempty"`
+	TestRows  int         `json:"test_rows"`
+	TestFrom  string      `json:"test_from"` // holdout, or a split of the original
+	TrainReal int         `json:"train_rows_real"`
+	TrainRel  int         `json:"train_rows_released"`
+	Models    []ModelPair `json:"models"`
+	Ratio     *float64    `json:"ratio"` // mean over models of TSTR F1 / TRTR F1
+	Note      string      `json:"note,omitempty"`
+}
+
+// ModelPair is one model family's scores.
+type ModelPair struct {
+	Model string  `json:"model"`
+	TRTR  Scores  `json:"trtr"`
+	TSTR  Scores  `json:"tstr"`
+	Ratio float64 `json:"f1_ratio"`
+}
+
+// Scores are a classifier's test scores.
+type Scores struct {
+	Accuracy float64  `json:"accuracy"`
+	F1       float64  `json:"f1"`
+	AUC      *float64 `json:"auc"`
+}
+
+// Privacy holds one section per WP29 risk and the DP accounting.
+type Privacy struct {
+	QuasiIdentifiers []string    `json:"quasi_identifiers"`
+	Sensitive        []string    `json:"sensitive"`
+	Direct           []string    `json:"direct"`
+	SinglingOut      SinglingOut `json:"singling_out"`
+	Linkability      Linkability `json:"linkability"`
+	Inference        Inference   `json:"inference"`
+	DP               DP          `json:"differential_privacy"`
+}
+
+// SinglingOut is WP29's first risk: can a record be isolated?
+type SinglingOut struct {
+	Figures []Figure `json:"figures"`
+	// ClassSizes is the histogram of equivalence-class sizes over the
+	// quasi-identifiers in the release (rows per size band).
+	ClassSizes []Band `json:"class_sizes"`
+	// OriginalClassSizes is the same over the original, for comparison.
+	OriginalClassSizes []Band `json:"original_class_sizes,omitempty"`
+}
+
+// Band is one bar of a histogram.
+type Band struct {
+	Label string  `json:"label"`
+	Lo    float64 `json:"lo"`
+	Hi    float64 `json:"hi"` // inclusive upper bound; +Inf for the last band
+	Rows  int     `json:"rows"`
+	Count int     `json:"classes,omitempty"`
+}
+
+// MarshalJSON writes +Inf as null.
+func (b Band) MarshalJSON() ([]byte, error) {
+	type band Band
+	var hi *float64
+	if !math.IsInf(b.Hi, 0) {
+		hi = &b.Hi
+	}
+	return json.Marshal(struct {
+		band
+		Hi *float64 `json:"hi"`
+	}{band(b), hi})
+}
+
+// Linkability is WP29's second risk: can records be linked to a person or
+// across data sets?
+type Linkability struct {
+	Figures []Figure `json:"figures"`
+	// DCRTrain and DCRHoldout are histograms of the distance from each
+	// sampled released row to its closest real row, in the training data
+	// and in the holdout.
+	DCRTrain   []Band `json:"dcr_train,omitempty"`
+	DCRHoldout []Band `json:"dcr_holdout,omitempty"`
+	// Pseudonyms lists the columns replaced by keyed pseudonyms and what
+	// that means for linking.
+	Pseudonyms []string `json:"pseudonyms,omitempty"`
+}
+
+// Inference is WP29's third risk: can a sensitive value be deduced?
+type Inference struct {
+	Figures []Figure          `json:"figures"`
+	Columns []SensitiveColumn `json:"columns"`
+}
+
+// SensitiveColumn is the inference measures of one sensitive column.
+type SensitiveColumn struct {
+	Column string `json:"column"`
+	// MinDistinctL is the fewest distinct sensitive values in a class.
+	MinDistinctL int `json:"min_distinct_l"`
+	// MinEntropyL is the smallest exp(entropy) of a class's sensitive values.
+	MinEntropyL float64 `json:"min_entropy_l"`
+	// Homogeneous is the share of classes in which one sensitive value
+	// makes up at least 90% of the rows; HomogeneousRows the share of rows
+	// in such classes.
+	Homogeneous     float64 `json:"homogeneous_classes"`
+	HomogeneousRows float64 `json:"homogeneous_rows"`
+	// DisclosureProtection is SDMetrics' DisclosureProtection (CAP); nil
+	// when not measured.
+	DisclosureProtection *float64 `json:"disclosure_protection"`
+	CAP                  *float64 `json:"cap_protection,omitempty"`
+	Baseline             *float64 `json:"cap_baseline,omitempty"`
+	Binned               bool     `json:"binned,omitempty"`
+}
+
+// DP is the differential-privacy accounting of the release.
+type DP struct {
+	Figures []Figure     `json:"figures"`
+	Epsilon *float64     `json:"epsilon"` // nil: no differential privacy recorded
+	Delta   float64      `json:"delta"`
+	Source  string       `json:"source,omitempty"` // anonymize report or synth model
+	Split   []BudgetPart `json:"split"`
+	Note    string       `json:"note,omitempty"`
+}
+
+// BudgetPart is one use of the privacy budget.
+type BudgetPart struct {
+	What    string  `json:"what"`
+	Epsilon float64 `json:"epsilon,omitempty"`
+	Delta   float64 `json:"delta,omitempty"`
+	Rho     float64 `json:"rho,omitempty"`
+}
+
+// Method says how a measure was computed.
+type Method struct {
+	Measure string `json:"measure"`
+	Exact   bool   `json:"exact"`
+	Rows    int    `json:"rows,omitempty"` // rows used when sampled
+	Note    string `json:"note"`
+}
+
+// HIPAA is the Safe Harbor checklist (45 CFR 164.514(b)(2)(i)(A)-(R)).
+type HIPAA struct {
+	Items []HIPAAItem `json:"items"`
+	Note  string      `json:"note"`
+}
+
+// HIPAAItem is one of the 18 identifiers.
+type HIPAAItem struct {
+	Letter     string   `json:"letter"`
+	Identifier string   `json:"identifier"`
+	Columns    []string `json:"columns"`
+	Action     string   `json:"action"`
+	Status     string   `json:"status"` // removed, generalized, not present, present: review
+}

@@ -1,0 +1,224 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/veil-data/veil/report/metrics"
+)
+
+// Reference thresholds of the utility figures (veil's defaults; see
+// docs/report.md).
+const (
+	refQuality = 0.9
+	refShapes  = 0.9
+	refTrends  = 0.9
+	refTVD1    = 0.05
+	refTVD2    = 0.05
+	refTVD3    = 0.1
+	refTSTR    = 0.9
+)
+
+// sdmetrics computes the SDMetrics-style utility figures with package
+// metrics on the frames (recoded columns already mapped into the released
+// domain).
+func (b *builder) sdmetrics(ctx context.Context) error {
+	u := &b.r.Utility
+	exact := !b.orig.t.Sampled() && !b.rel.t.Sampled()
+	q, err := metrics.QualityScore(b.orig.t, b.rel.t, &metrics.TrendOptions{Seed: b.opt.Seed})
+	if err != nil {
+		return err
+	}
+	all, _, err := metrics.ColumnPairTrends(b.orig.t, b.rel.t, &metrics.TrendOptions{AllPairs: true, Seed: b.opt.Seed})
+	if err != nil {
+		return err
+	}
+	counted := 0
+	for _, p := range q.Pairs {
+		u.Pairs = append(u.Pairs, PairTrend{Pair: p.Columns, Metric: p.Metric, Score: Float(p.Score), RealAssociation: Float(p.Real), MeetsThreshold: p.MeetsThreshold})
+		if p.MeetsThreshold {
+			counted++
+		}
+	}
+	for _, c := range q.Columns {
+		u.Shapes = append(u.Shapes, ColumnShape{Column: c.Column, Metric: c.Metric, Score: Float(c.Score)})
+	}
+	u.Figures = append(u.Figures,
+		newFigure("quality", "Overall quality", q.Score, true, ">=", ref(refQuality), "score",
+			"SDMetrics' quality score: mean of column shapes and column pair trends; 1 = the release reproduces the original's distributions", ""),
+		newFigure("column_shapes", "Column shapes", q.ColumnShapes, true, ">=", ref(refShapes), "score",
+			"mean over columns of KSComplement (numbers) or TVComplement (categories): 1 = identical distributions", fmt.Sprintf("%d columns", len(q.Columns))),
+		newFigure("column_pair_trends", "Column pair trends (v0.27 thresholds)", q.ColumnPairTrends, true, ">=", ref(refTrends), "score",
+			"mean over related column pairs of correlation or contingency similarity: 1 = relationships kept",
+			fmt.Sprintf("%d of %d pairs meet SDMetrics v0.27's thresholds (|r| > %s, Cramér's V > %s in the original)", counted, len(q.Pairs), trimFloat(metrics.RealCorrelationThreshold), trimFloat(metrics.RealAssociationThreshold))),
+		newFigure("column_pair_trends_all", "Column pair trends (all pairs)", all, true, ">=", ref(refTrends), "score",
+			"the same over every pair, as SDMetrics up to v0.26 computed it", ""))
+	for _, k := range []int{1, 2, 3} {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		id := fmt.Sprintf("tvd_%dway", k)
+		label := fmt.Sprintf("Mean %d-way marginal TVD", k)
+		th := map[int]float64{1: refTVD1, 2: refTVD2, 3: refTVD3}[k]
+		meaning := fmt.Sprintf("mean total variation distance between the distributions of every set of %d columns: 0 = identical, 1 = disjoint", k)
+		if k > len(b.specs) {
+			u.Figures = append(u.Figures, newFigure(id, label, 0, false, "<=", ref(th), "distance", meaning, fmt.Sprintf("fewer than %d compared columns", k)))
+			continue
+		}
+		res, err := metrics.MarginalTVD(b.orig.t, b.rel.t, k, nil)
+		if err != nil {
+			u.Figures = append(u.Figures, newFigure(id, label, 0, false, "<=", ref(th), "distance", meaning, err.Error()))
+			continue
+		}
+		u.Figures = append(u.Figures, newFigure(id, label, res.Mean, true, "<=", ref(th), "distance", meaning,
+			fmt.Sprintf("%d column sets; worst %s; numbers in up to %d equal-frequency bins of the original", len(res.Sets), trimFloat(roundSig(res.Max, 3)), metrics.DefaultBins)))
+	}
+	b.method("column shapes, pair trends, quality, marginal TVD", exact, b.rel.rows, sampledNote(b, "exact over every row (linear in rows)"))
+	return nil
+}
+
+// sampledNote says whether the tables were held whole or sampled.
+func sampledNote(b *builder, exact string) string {
+	if !b.orig.t.Sampled() && !b.rel.t.Sampled() {
+		return exact
+	}
+	return fmt.Sprintf("on a seeded uniform sample of %d original and %d released rows (of %d and %d)", b.orig.rows, b.rel.rows, b.orig.t.TotalRows, b.rel.t.TotalRows)
+}
+
+// linkability measures how close released rows sit to real ones (DCR,
+// NNDR, overfitting and baseline protection with package metrics), and
+// documents pseudonym scope.
+func (b *builder) linkability() error {
+	l := &b.r.Privacy.Linkability
+	for _, t := range b.r.Treatment {
+		if t.Action == "hash" || t.Action == "tokenize" {
+			l.Pseudonyms = append(l.Pseudonyms, fmt.Sprintf("%s: keyed pseudonyms (%s); anyone holding the key, or another release made with the same key, can link these records; rotate the key per release to prevent it", t.Column, t.Action))
+		}
+	}
+	if b.r.Release == "anonymized" {
+		// An anonymized row is its original row with some values coarsened:
+		// in the released domain its distance to that row is 0 by
+		// construction, so distance measures say nothing; the class sizes
+		// (singling out) are what measure linking on quasi-identifiers.
+		const na = "not applicable to an anonymized release: every released row is its own original row recoded; see singling out"
+		for _, f := range []struct{ id, label string }{
+			{"dcr_median", "Median distance to closest real row (DCR)"},
+			{"nndr_median", "Median nearest-neighbour distance ratio (NNDR)"},
+			{"dcr_overfitting_protection", "DCR overfitting protection"},
+			{"dcr_baseline_protection", "DCR baseline protection"},
+		} {
+			l.Figures = append(l.Figures, newFigure(f.id, f.label, 0, false, ">=", nil, "score", "distance-based linkability of synthetic rows", na))
+		}
+		return nil
+	}
+	opt := &metrics.DCROptions{SampleRows: b.opt.SampleRows, RefRows: b.opt.ReferenceRows, Seed: b.opt.Seed}
+	dcr, err := metrics.DCR(b.rel.t, b.orig.t, opt)
+	if err != nil {
+		return err
+	}
+	l.DCRTrain = dcrBands(dcr.Distances)
+	sampleNote := fmt.Sprintf("%d released rows against %d real rows", dcr.SampleRows, dcr.RefRows)
+	// With a holdout, the natural distance is that of unseen real rows to
+	// the training rows: a release should sit no closer.
+	var natural *float64
+	if b.hold != nil {
+		hd, err := metrics.DCR(b.hold.t, b.orig.t, opt)
+		if err != nil {
+			return err
+		}
+		natural = &hd.Median
+		sampleNote += fmt.Sprintf("; reference: median DCR of %d holdout rows to the training rows", hd.SampleRows)
+	}
+	l.Figures = append(l.Figures, newFigure("dcr_median", "Median distance to closest real row (DCR)", dcr.Median, true, ">=", natural, "distance",
+		"0 = a copy of a real row, 1 = different in every column; mean over columns of per-column distances", sampleNote))
+
+	// NNDR needs the two nearest real rows: veil's own search, on a smaller
+	// sample.
+	nq := min(b.opt.SampleRows, nndrRows)
+	q := b.rel.subset(b.sample(b.rel.rows, nq))
+	real := b.orig
+	if b.orig.rows > b.opt.ReferenceRows {
+		real = b.orig.subset(b.sample(b.orig.rows, b.opt.ReferenceRows))
+	}
+	d1, d2 := nearest2(q, real)
+	nndr := make([]float64, 0, len(d1))
+	for i := range d1 {
+		switch {
+		case math.IsNaN(d1[i]) || math.IsNaN(d2[i]) || math.IsInf(d2[i], 0):
+		case d2[i] == 0:
+			nndr = append(nndr, 1) // two equally near rows: no single link
+		default:
+			nndr = append(nndr, d1[i]/d2[i])
+		}
+	}
+	l.Figures = append(l.Figures, newFigure("nndr_median", "Median nearest-neighbour distance ratio (NNDR)", median(nndr), len(nndr) > 0, ">=", ref(refNNDR), "ratio",
+		"distance to the closest real row / distance to the second closest: near 0 means a released row points at one real person, 1 that it sits as close to several",
+		fmt.Sprintf("%d released rows against %d real rows", q.rows, real.rows)))
+
+	if b.hold != nil {
+		of, err := metrics.DCROverfittingProtection(b.orig.t, b.hold.t, b.rel.t, opt)
+		if err != nil {
+			return err
+		}
+		hd, err := metrics.DCR(b.rel.t, b.hold.t, opt)
+		if err != nil {
+			return err
+		}
+		l.DCRHoldout = dcrBands(hd.Distances)
+		l.Figures = append(l.Figures, newFigure("dcr_overfitting_protection", "DCR overfitting protection", of.Score, true, ">=", ref(refDCROverfit), "score",
+			"1 = released rows are no closer to the training rows than unseen real rows would be (nothing memorised); SDMetrics' DCROverfittingProtection, corrected for unequal sizes and ties",
+			fmt.Sprintf("%s of released rows are nearest to a training row, %s expected without memorisation (%d training vs %d holdout rows, %d released rows); SDMetrics' own formula: %s",
+				pct(of.CloserToTraining), pct(of.Expected), of.TrainingRows, of.HoldoutRows, of.SampleRows, trimFloat(roundSig(of.SDMetricsScore, 3)))))
+	} else {
+		l.Figures = append(l.Figures, newFigure("dcr_overfitting_protection", "DCR overfitting protection", 0, false, ">=", ref(refDCROverfit), "score",
+			"needs --holdout: real rows kept out of the release", "not measured without a holdout"))
+	}
+	bl, err := metrics.DCRBaselineProtection(b.orig.t, b.rel.t, opt)
+	if err != nil {
+		return err
+	}
+	l.Figures = append(l.Figures, newFigure("dcr_baseline_protection", "DCR baseline protection", bl.Score, !math.IsNaN(bl.Score), ">=", ref(refDCRBaseline), "score",
+		"median DCR of the release / median DCR of random rows: 1 = released rows are as far from real rows as random ones",
+		fmt.Sprintf("median DCR: release %s, random rows %s", trimFloat(roundSig(bl.MedianSynthetic, 3)), trimFloat(roundSig(bl.MedianRandom, 3)))))
+	exact := dcr.SampleRows == b.rel.rows && dcr.RefRows == b.orig.rows && !b.orig.t.Sampled() && !b.rel.t.Sampled()
+	b.method("DCR, overfitting and baseline protection", exact, dcr.SampleRows,
+		fmt.Sprintf("quadratic: %s (seeded uniform samples; --sample-rows, --reference-rows)", sampleNote))
+	b.method("NNDR", q.rows == b.rel.rows && real.rows == b.orig.rows, q.rows, fmt.Sprintf("quadratic: %d released rows against %d real rows (seeded sample)", q.rows, real.rows))
+	return nil
+}
+
+// nndrRows caps the released rows NNDR measures (a second nearest
+// neighbour cannot use the DCR search's exact-match shortcut).
+const nndrRows = 1000
+
+// exactCopies counts released rows equal to a real row (metrics.RowCopies).
+// With a holdout it also gives the natural rate: the share of holdout rows
+// that equal a training row, which a release that memorises nothing should
+// not exceed by much.
+func (b *builder) exactCopies() error {
+	c, err := metrics.RowCopies(b.orig.t, b.rel.t)
+	if err != nil {
+		return err
+	}
+	var th *float64
+	note := fmt.Sprintf("%d of %d released rows; NewRowSynthesis %s", c.ExactCopyRows, c.Rows, trimFloat(roundSig(c.NewRowSynthesis, 3)))
+	if b.hold != nil && b.hold.rows > 0 {
+		h, err := metrics.RowCopies(b.orig.t, b.hold.t)
+		if err != nil {
+			return err
+		}
+		natural := h.ExactCopies
+		th = &natural
+		note += fmt.Sprintf("; reference: %s of holdout rows equal a training row by chance", pct(natural))
+	}
+	meaning := "released rows identical to a real row on every compared column"
+	if b.r.Release == "anonymized" {
+		meaning += " (expected for kept rows of an anonymized release; the class sizes above are what protects them)"
+		th = nil
+	}
+	b.r.Privacy.SinglingOut.Figures = append(b.r.Privacy.SinglingOut.Figures,
+		newFigure("exact_copies", "Exact copies of real rows", c.ExactCopies, true, "<=", th, "share", meaning, note))
+	b.method("exact copies", !b.orig.t.Sampled() && !b.rel.t.Sampled(), 0, sampledNote(b, "exact: every released row looked up among every original row"))
+	return nil
+}

@@ -1,0 +1,247 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// The executive summary's sentences are filled from the figures by the
+// templates below (after ../shared/design/compliance-report.md §2.4); no
+// sentence about a number is written by hand.
+
+func (b *builder) sentences() {
+	var out []string
+	add := func(s string) {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	r := b.r
+	// Gates.
+	if n := len(r.Summary.Gates); n > 0 {
+		passed := 0
+		var failed []string
+		for _, g := range r.Summary.Gates {
+			if g.Passed {
+				passed++
+			} else {
+				failed = append(failed, g.Name)
+			}
+		}
+		if len(failed) == 0 {
+			add(fmt.Sprintf("All %d gates of the policy passed.", n))
+		} else {
+			add(fmt.Sprintf("%d of %d gates of the policy passed; failed: %s.", passed, n, strings.Join(failed, ", ")))
+		}
+	}
+	add(b.singlingOutSentence())
+	add(b.prosecutorSentence())
+	add(b.inferenceSentence())
+	add(b.pseudonymSentence())
+	add(b.dpSentence())
+	add(b.copiesSentence())
+	add(b.utilitySentence())
+	add(b.tstrSentence())
+	r.Summary.Sentences = out
+}
+
+func value(f *Figure) (float64, bool) {
+	if f == nil || f.Value == nil {
+		return 0, false
+	}
+	return *f.Value, true
+}
+
+func listNames(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	case 2:
+		return names[0] + " and " + names[1]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+func (b *builder) singlingOutSentence() string {
+	k, ok := value(b.r.Figure("min_class_size"))
+	if !ok {
+		return "No quasi-identifiers are known for this table, so the risk of singling out was not measured; name them in the policy (role: quasi)."
+	}
+	qi := listNames(b.r.Privacy.QuasiIdentifiers)
+	var s string
+	if k <= 1 {
+		u, _ := value(b.r.Figure("sample_uniques"))
+		s = fmt.Sprintf("Using %s, %s of released records (%d) are unique: each can be singled out by someone who knows those attributes.",
+			qi, pct(u), int(math.Round(u*float64(b.rel.rows))))
+	} else {
+		s = fmt.Sprintf("Using %s, every released record shares its values with at least %d others (k=%d).", qi, int(k)-1, int(k))
+	}
+	if f := b.r.Figure("suppressed_rows"); f != nil && f.Value != nil && *f.Value > 0 {
+		s = strings.TrimSuffix(s, ".") + fmt.Sprintf("; %s of records (%d) were removed to achieve this.", pct(*f.Value), int(math.Round(*f.Value*float64(b.orig.rows))))
+	}
+	return s
+}
+
+// oneIn formats a probability as "1 in N (P%)".
+func oneIn(p float64) string {
+	if p <= 0 {
+		return "0%"
+	}
+	return fmt.Sprintf("1 in %s (%s)", trimFloat(math.Round(1/p)), pct(p))
+}
+
+func (b *builder) prosecutorSentence() string {
+	mx, ok := value(b.r.Figure("prosecutor_risk_max"))
+	if !ok {
+		return ""
+	}
+	avg, _ := value(b.r.Figure("prosecutor_risk_avg"))
+	return fmt.Sprintf("Someone who knows a person is in this table and knows those attributes has at most a %s chance of picking out their record, %s on average.",
+		oneIn(mx), oneIn(avg))
+}
+
+func (b *builder) inferenceSentence() string {
+	cols := b.r.Privacy.Inference.Columns
+	if len(cols) == 0 {
+		return ""
+	}
+	// The worst column by homogeneity.
+	w := cols[0]
+	for _, c := range cols[1:] {
+		if c.Homogeneous > w.Homogeneous {
+			w = c
+		}
+	}
+	s := fmt.Sprintf("In %s of groups no single %s value makes up 90%% or more of the group, so group membership does not reveal it",
+		pct(1-w.Homogeneous), w.Column)
+	if w.Homogeneous > 0 {
+		s += fmt.Sprintf("; in the other %s (holding %s of records) it nearly does", pct(w.Homogeneous), pct(w.HomogeneousRows))
+	}
+	s += "."
+	if w.DisclosureProtection != nil {
+		s += fmt.Sprintf(" An attacker guessing %s from the quasi-identifiers scores a disclosure protection of %s (1 = no better than chance).",
+			w.Column, trimFloat(roundSig(*w.DisclosureProtection, 2)))
+	}
+	return s
+}
+
+func (b *builder) pseudonymSentence() string {
+	var cols []string
+	for _, t := range b.r.Treatment {
+		if t.Action == "hash" || t.Action == "tokenize" {
+			cols = append(cols, t.Column)
+		}
+	}
+	if len(cols) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s %s replaced by keyed pseudonyms (pseudonymisation, not anonymisation): anyone holding the key, or a release made with the same key, can link these records; rotate the key per release to prevent it.",
+		listNames(cols), map[bool]string{true: "was", false: "were"}[len(cols) == 1])
+}
+
+func (b *builder) dpSentence() string {
+	d := b.r.Privacy.DP
+	if d.Epsilon == nil {
+		return ""
+	}
+	s := fmt.Sprintf("The release carries differential-privacy noise with a total budget of ε = %s", trimFloat(roundSig(*d.Epsilon, 3)))
+	if d.Delta > 0 {
+		s += fmt.Sprintf(", δ = %s", trimFloat(d.Delta))
+	}
+	return s + fmt.Sprintf(" (from the %s): smaller ε means less can be learnt about any one person.", d.Source)
+}
+
+func (b *builder) copiesSentence() string {
+	f := b.r.Figure("exact_copies")
+	c, ok := value(f)
+	if !ok || b.r.Release == "anonymized" {
+		return ""
+	}
+	n := int(math.Round(c * float64(b.rel.rows)))
+	var s string
+	if n == 0 {
+		s = "No released row copies a real record."
+	} else {
+		s = fmt.Sprintf("%d released rows (%s) are identical to a real record", n, pct(c))
+		if f.Threshold != nil {
+			s += fmt.Sprintf(", against %s of holdout rows that match a training row by chance", pct(*f.Threshold))
+		}
+		s += "."
+	}
+	if o, ok := value(b.r.Figure("dcr_overfitting_protection")); ok {
+		s += fmt.Sprintf(" Released rows are no closer to the training rows than to unseen real rows: DCR overfitting protection %s (1 = nothing memorised).", trimFloat(roundSig(o, 2)))
+	}
+	return s
+}
+
+func (b *builder) utilitySentence() string {
+	shapes, ok1 := value(b.r.Figure("column_shapes"))
+	pairs, ok2 := value(b.r.Figure("column_pair_trends"))
+	tvd2, ok3 := value(b.r.Figure("tvd_2way"))
+	if !ok1 {
+		return ""
+	}
+	s := fmt.Sprintf("Column distributions match the original with an average score of %s (1 = identical)", trimFloat(roundSig(shapes, 3)))
+	if ok2 {
+		s += fmt.Sprintf(", relationships between columns %s", trimFloat(roundSig(pairs, 3)))
+	}
+	if ok3 {
+		s += fmt.Sprintf("; pairs of columns differ by %s on average (total variation distance)", pct(tvd2))
+	}
+	s += "."
+	recoded := 0
+	for _, sp := range b.specs {
+		if sp.recoded && sp.readable {
+			recoded++
+		}
+	}
+	if recoded > 0 {
+		s += fmt.Sprintf(" For the %d generalized columns this compares the release with the original generalized the same way", recoded)
+		if k, ok := value(b.r.Figure("information_kept")); ok {
+			s += fmt.Sprintf("; generalization kept %s of the columns' information (entropy)", pct(k))
+		}
+		s += "."
+	}
+	return s
+}
+
+func (b *builder) tstrSentence() string {
+	t := b.r.Utility.TSTR
+	if t == nil || t.Ratio == nil {
+		return ""
+	}
+	return fmt.Sprintf("A model trained on the release to predict %s reaches %s of the F1 score of the same model trained on real rows (tested on %s).",
+		t.Target, pct(*t.Ratio), t.TestFrom)
+}
+
+// limitations lists what the report does not establish.
+func (b *builder) limitations() {
+	l := []string{
+		"Figures describe this release against this original; they do not account for other data an attacker may hold (linkage with external sources, earlier releases): assess the motivated intruder (ICO) separately.",
+		"Quasi-identifiers and sensitive columns are those named by " + b.roles.from + "; a column left out is not measured.",
+		"Thresholds marked 'reference' are veil's defaults, not legal limits; gates in the policy are what the release is held to.",
+	}
+	if b.hold == nil {
+		l = append(l, "No holdout was given: DCR overfitting protection is not measured and TSTR is tested on rows that were used to make the release.")
+	}
+	for _, m := range b.r.Methods {
+		if !m.Exact {
+			l = append(l, fmt.Sprintf("%s: estimated, %s.", m.Measure, m.Note))
+		}
+	}
+	if b.r.Release == "anonymized" {
+		l = append(l, "Keyed pseudonyms and kept columns remain personal data; the class sizes hold only for the quasi-identifiers listed.")
+	}
+	if b.r.Privacy.DP.Epsilon != nil {
+		l = append(l, "Differential-privacy noise is not reproducible by design; this report describes this particular noisy release.")
+	}
+	for _, s := range b.specs {
+		if s.recoded && !s.readable {
+			l = append(l, fmt.Sprintf("Column %s was recoded and no mapping to the original's values was found; its utility is measured value by value.", s.name))
+		}
+	}
+	b.r.Limitations = l
+}

@@ -1,0 +1,468 @@
+package report
+
+import (
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/veil-data/veil/policies"
+)
+
+// technique maps an action to its technique class in the terms of the
+// Article 29 Working Party's Opinion 05/2014 and the row of its Table 6.
+// Keyed hashing and tokenization are pseudonymisation: the output is still
+// personal data (EDPB Guidelines 01/2025).
+func technique(action string, dp bool) (class, row string) {
+	switch policies.Action(action) {
+	case policies.ActionKeep:
+		return "none (kept as is)", ""
+	case policies.ActionDrop:
+		return "removal of the attribute", ""
+	case policies.ActionHash:
+		return "pseudonymisation (keyed hash)", "Hashing/Tokenization"
+	case policies.ActionTokenize:
+		return "pseudonymisation (tokenization)", "Hashing/Tokenization"
+	case policies.ActionMask:
+		return "masking (partial suppression of characters)", "Aggregation/K-anonymity (a form of generalisation)"
+	case policies.ActionRedact:
+		return "masking (redaction of identifiers in free text)", ""
+	case policies.ActionGeneralize:
+		return "generalisation", "Aggregation/K-anonymity"
+	case policies.ActionSuppress:
+		return "suppression", "Aggregation/K-anonymity"
+	case policies.ActionNoise:
+		if dp {
+			return "randomisation (differentially private noise)", "Differential privacy"
+		}
+		return "randomisation (noise addition)", "Noise addition"
+	case policies.ActionShiftDate:
+		return "randomisation (per-entity date shift)", "Noise addition"
+	}
+	return action, ""
+}
+
+// treatment builds the treatment table from the policy and the anonymize
+// report, or describes a synthetic release.
+func (b *builder) treatment() {
+	b.r.Treatment = []Treatment{}
+	anonCols := map[string]anonColumn{}
+	if b.anon != nil {
+		for _, c := range b.anon.Columns {
+			anonCols[c.Name] = c
+		}
+	}
+	if b.r.Release == "synthetic" {
+		for _, name := range b.origSc.Names() {
+			t := Treatment{Column: name, Role: b.roles.roles[name]}
+			how := ""
+			if b.synth != nil {
+				how = b.synth.Columns[name]
+			}
+			switch {
+			case b.relSc.Index(name) < 0:
+				t.Action, t.Technique = "drop", "removal of the attribute"
+			case t.Role == "direct" || t.Role == "identifier":
+				t.Action, t.Technique = "regenerate", "synthesis: fresh values that correspond to no input row"
+			default:
+				t.Action, t.Technique = "synthesize", "synthesis: new rows sampled from a fitted model"
+				if b.synth != nil && b.synth.Epsilon != nil {
+					t.WP29Row = "Differential privacy"
+				}
+			}
+			t.Params = how
+			b.r.Treatment = append(b.r.Treatment, t)
+		}
+		return
+	}
+	var cols []string
+	seen := map[string]bool{}
+	if b.in.Policy != nil {
+		for _, c := range b.in.Policy.Columns {
+			cols = append(cols, c.Name)
+			seen[c.Name] = true
+		}
+	}
+	for _, n := range b.origSc.Names() {
+		if !seen[n] && (b.in.Policy != nil || anonCols[n].Action != "") {
+			cols = append(cols, n)
+			seen[n] = true
+		}
+	}
+	for _, name := range cols {
+		t := Treatment{Column: name, Role: b.roles.roles[name]}
+		var pc *policies.Column
+		if b.in.Policy != nil {
+			pc = b.in.Policy.Column(name)
+		}
+		ac, inAnon := anonCols[name]
+		switch {
+		case pc != nil:
+			t.Action = string(pc.Action)
+			t.Params = policyParams(pc)
+			t.Reason = pc.Reason
+		case inAnon:
+			t.Action = ac.Action
+		case b.in.Policy != nil && b.in.Policy.DefaultAction != "":
+			t.Action = string(b.in.Policy.DefaultAction)
+			t.Note = "default_action"
+		}
+		if inAnon {
+			if ac.Params != "" {
+				t.Params = ac.Params
+			}
+			if ac.KeyID != "" {
+				t.Params = strings.TrimPrefix(t.Params+", key ID "+ac.KeyID, ", ")
+			}
+			if ac.Reason != "" && t.Reason == "" {
+				t.Reason = ac.Reason
+			}
+		}
+		if lv, ok := b.levelOf(name); ok && !strings.Contains(t.Params, "level=") {
+			t.Params = strings.TrimPrefix(t.Params+", level="+strconv.Itoa(lv), ", ")
+		}
+		t.Technique, t.WP29Row = technique(t.Action, t.Action == string(policies.ActionNoise))
+		if inAnon && ac.Technique != "" {
+			t.Technique = ac.Technique
+		}
+		if t.Action == string(policies.ActionHash) || t.Action == string(policies.ActionTokenize) {
+			t.Note = joinNote(t.Note, "Pseudonymisation, not anonymisation: the output is still personal data (EDPB Guidelines 01/2025).")
+		}
+		if b.relSc.Index(name) < 0 && t.Action != string(policies.ActionDrop) {
+			t.Note = joinNote(t.Note, "not in the released table")
+		}
+		b.r.Treatment = append(b.r.Treatment, t)
+	}
+}
+
+func (b *builder) levelOf(name string) (int, bool) {
+	if b.anon != nil {
+		if l, ok := b.anon.Levels[name]; ok {
+			return l, true
+		}
+	}
+	return 0, false
+}
+
+// policyParams writes a column's action parameters, never a secret: keys
+// are named by their environment variable or file name only.
+func policyParams(c *policies.Column) string {
+	var p []string
+	add := func(k, v string) { p = append(p, k+"="+v) }
+	f := func(v float64) string { return trimFloat(v) }
+	switch c.Action {
+	case policies.ActionHash, policies.ActionTokenize:
+		if c.KeyEnv != "" {
+			add("key_env", c.KeyEnv)
+		}
+		if c.KeyFile != "" {
+			add("key_file", filepath.Base(c.KeyFile))
+		}
+		if c.Format != "" {
+			add("format", c.Format)
+		}
+	case policies.ActionMask:
+		if c.KeepFirst > 0 {
+			add("keep_first", strconv.Itoa(c.KeepFirst))
+		}
+		if c.KeepLast > 0 {
+			add("keep_last", strconv.Itoa(c.KeepLast))
+		}
+	case policies.ActionGeneralize:
+		if c.Width > 0 {
+			add("width", f(c.Width))
+		}
+		if len(c.Edges) > 0 {
+			var e []string
+			for _, x := range c.Edges {
+				e = append(e, f(x))
+			}
+			add("edges", "["+strings.Join(e, " ")+"]")
+		}
+		if c.TopCode != nil {
+			add("top_code", f(*c.TopCode))
+		}
+		if c.BottomCode != nil {
+			add("bottom_code", f(*c.BottomCode))
+		}
+		if c.Truncate != "" {
+			add("truncate", c.Truncate)
+		}
+		if c.Prefix > 0 {
+			add("prefix", strconv.Itoa(c.Prefix))
+		}
+		if c.Hierarchy != "" {
+			add("hierarchy", filepath.Base(c.Hierarchy))
+		}
+		if c.Level != nil {
+			add("level", strconv.Itoa(*c.Level))
+		}
+	case policies.ActionNoise:
+		add("mechanism", c.Mechanism)
+		add("epsilon", f(c.Epsilon))
+		if c.Delta > 0 {
+			add("delta", f(c.Delta))
+		}
+		if c.Lower != nil && c.Upper != nil {
+			add("bounds", "["+f(*c.Lower)+", "+f(*c.Upper)+"]")
+		}
+	case policies.ActionShiftDate:
+		if c.By != "" {
+			add("by", c.By)
+		}
+		if c.MaxDays > 0 {
+			add("max_days", strconv.Itoa(c.MaxDays))
+		}
+	}
+	return strings.Join(p, ", ")
+}
+
+// hipaaIdentifiers are the 18 identifiers of 45 CFR 164.514(b)(2)(i), with
+// the column-name tokens that suggest each.
+var hipaaIdentifiers = []struct {
+	letter, what string
+	tokens       []string
+}{
+	{"A", "Names", []string{"name", "firstname", "lastname", "surname", "fullname"}},
+	{"B", "Geographic subdivisions smaller than a state (street, city, county, ZIP beyond its first 3 digits)", []string{"zip", "zipcode", "postcode", "postal", "address", "street", "city", "county", "geo", "latitude", "longitude"}},
+	{"C", "Dates (except year) related to an individual, and ages over 89", []string{"birth", "dob", "birthdate", "date", "admission", "discharge", "death", "age"}},
+	{"D", "Telephone numbers", []string{"phone", "telephone", "mobile", "tel", "cell"}},
+	{"E", "Fax numbers", []string{"fax"}},
+	{"F", "E-mail addresses", []string{"email", "mail"}},
+	{"G", "Social security numbers", []string{"ssn", "social"}},
+	{"H", "Medical record numbers", []string{"mrn", "medical", "record"}},
+	{"I", "Health plan beneficiary numbers", []string{"beneficiary", "plan", "member", "insurance"}},
+	{"J", "Account numbers", []string{"account", "iban", "card"}},
+	{"K", "Certificate/license numbers", []string{"license", "licence", "certificate"}},
+	{"L", "Vehicle identifiers and serial numbers, including license plates", []string{"vehicle", "vin", "plate"}},
+	{"M", "Device identifiers and serial numbers", []string{"device", "serial", "imei"}},
+	{"N", "Web URLs", []string{"url", "website", "web"}},
+	{"O", "IP addresses", []string{"ip", "ipaddress"}},
+	{"P", "Biometric identifiers, including finger and voice prints", []string{"biometric", "fingerprint", "voice"}},
+	{"Q", "Full-face photographs and comparable images", []string{"photo", "image", "face", "picture"}},
+	{"R", "Any other unique identifying number, characteristic, or code", []string{"id", "identifier", "uuid", "code", "number"}},
+}
+
+// isHIPAAPolicy reports whether the policy is veil's HIPAA Safe Harbor
+// template (or says it follows it).
+func isHIPAAPolicy(p *policies.Policy) bool {
+	if p == nil {
+		return false
+	}
+	s := strings.ToLower(p.Description + " " + filepath.Base(p.Path))
+	return strings.Contains(s, "hipaa") || strings.Contains(s, "safe harbor") || strings.Contains(s, "safe-harbor") || strings.Contains(s, "safe_harbor")
+}
+
+// nameTokens splits a column name into lower-case tokens (camelCase, _ - .
+// and spaces).
+func nameTokens(name string) []string {
+	var out []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	rs := []rune(name)
+	for i, r := range rs {
+		switch {
+		case r == '_' || r == '-' || r == '.' || r == ' ':
+			flush()
+		case i > 0 && r >= 'A' && r <= 'Z' && rs[i-1] >= 'a' && rs[i-1] <= 'z':
+			flush()
+			cur = append(cur, r)
+		default:
+			cur = append(cur, r)
+		}
+	}
+	flush()
+	return out
+}
+
+// hipaa fills the Safe Harbor checklist when the policy is that template.
+// Each identifier is matched to columns by name; its status is checked on
+// the released table, not taken from the policy: a column still in the
+// release is "present: review" unless its values show the Safe Harbor
+// treatment (ZIP to 3 digits, dates to years, ages over 89 grouped).
+func (b *builder) hipaa() {
+	if !isHIPAAPolicy(b.in.Policy) {
+		return
+	}
+	h := &HIPAA{Note: "Safe Harbor (45 CFR 164.514(b)(2)) also requires that the covered entity has no actual knowledge that the remaining information could identify an individual; veil cannot attest that. Columns are matched to identifiers by name; review the matches."}
+	treat := map[string]Treatment{}
+	for _, t := range b.r.Treatment {
+		treat[t.Column] = t
+	}
+	for _, id := range hipaaIdentifiers {
+		item := HIPAAItem{Letter: id.letter, Identifier: id.what, Columns: []string{}}
+		for _, name := range b.origSc.Names() {
+			if matchesTokens(name, id.tokens) {
+				item.Columns = append(item.Columns, name)
+			}
+		}
+		if len(item.Columns) == 0 {
+			item.Status = "not found in the original"
+			h.Items = append(h.Items, item)
+			continue
+		}
+		var statuses, actions []string
+		for _, name := range item.Columns {
+			t := treat[name]
+			actions = append(actions, name+": "+orDash(t.Action))
+			statuses = append(statuses, b.hipaaStatus(id.letter, name, t))
+		}
+		item.Action = strings.Join(actions, "; ")
+		item.Status = strings.Join(statuses, "; ")
+		h.Items = append(h.Items, item)
+	}
+	b.r.HIPAA = h
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func matchesTokens(name string, tokens []string) bool {
+	for _, t := range nameTokens(name) {
+		for _, w := range tokens {
+			if t == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (b *builder) hipaaStatus(letter, name string, t Treatment) string {
+	if b.relSc.Index(name) < 0 {
+		return name + ": removed"
+	}
+	switch t.Action {
+	case "hash", "tokenize":
+		return name + ": present as a pseudonym: Safe Harbor requires removal (a code derived from the identifier is not allowed, 164.514(c))"
+	case "suppress", "redact":
+		return name + ": " + t.Action + "ed: review"
+	}
+	if letter == "B" || letter == "C" {
+		if ok, why := b.checkGeneralized(letter, name); ok {
+			return name + ": generalized (" + why + ")"
+		} else if why != "" {
+			return name + ": present: " + why
+		}
+	}
+	return name + ": present: review"
+}
+
+// checkGeneralized checks the released values of a ZIP, date or age column
+// against Safe Harbor's rules.
+func (b *builder) checkGeneralized(letter, name string) (bool, string) {
+	c := b.rel.col(name)
+	if c == nil {
+		return false, "not compared (identifying column)"
+	}
+	present := map[int32]bool{}
+	for _, x := range c.codes {
+		present[x] = true
+	}
+	toks := nameTokens(name)
+	isAge := false
+	for _, t := range toks {
+		if t == "age" {
+			isAge = true
+		}
+	}
+	if isAge {
+		if c.spec.numeric {
+			for _, v := range c.nums {
+				if v > 89 {
+					return false, "ages over 89 remain"
+				}
+			}
+			return true, "no age over 89"
+		}
+		for code := range c.spec.size() {
+			v := c.spec.text(int32(code))
+			if x, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && x > 89 && present[int32(code)] {
+				return false, "ages over 89 remain"
+			}
+		}
+		return true, "no single age over 89"
+	}
+	if letter == "B" {
+		for code := range c.spec.size() {
+			v := c.spec.text(int32(code))
+			if !present[int32(code)] {
+				continue
+			}
+			digits := 0
+			for _, r := range v {
+				if r >= '0' && r <= '9' {
+					digits++
+				}
+			}
+			if digits > 3 {
+				return false, "values with more than 3 digits remain"
+			}
+		}
+		return true, "at most 3 digits"
+	}
+	// Dates: only years may remain.
+	if c.spec.numeric {
+		return false, "full dates remain"
+	}
+	for code := range c.spec.size() {
+		v := c.spec.text(int32(code))
+		if !present[int32(code)] {
+			continue
+		}
+		if len(strings.TrimSpace(v)) > 4 {
+			return false, "values finer than a year remain"
+		}
+	}
+	return true, "years only"
+}
+
+// trimFloat formats v in the shortest form.
+func trimFloat(v float64) string {
+	if math.IsInf(v, 1) {
+		return "∞"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// roundSig rounds v to n significant digits.
+func roundSig(v float64, n int) float64 {
+	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return v
+	}
+	d := math.Ceil(math.Log10(math.Abs(v)))
+	p := math.Pow(10, float64(n)-d)
+	return math.Round(v*p) / p
+}
+
+// pct formats a share as a percentage with up to one decimal.
+func pct(v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	x := v * 100
+	switch {
+	case x == 0:
+		return "0%"
+	case x < 0.1:
+		return "<0.1%"
+	case x >= 10:
+		return strconv.FormatFloat(math.Round(x), 'f', -1, 64) + "%"
+	}
+	return strconv.FormatFloat(math.Round(x*10)/10, 'f', -1, 64) + "%"
+}
+
+// dateLabel formats seconds since 1970 as a date.
+func dateLabel(sec float64) string {
+	return time.Unix(int64(sec), 0).UTC().Format("2006-01-02")
+}

@@ -1,0 +1,679 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/veil-data/veil/dataset"
+	"github.com/veil-data/veil/report/learn"
+)
+
+// Chart limits.
+const (
+	// maxBins is how many categories a marginal chart shows; the rest are
+	// pooled into one bar.
+	maxBins = 12
+	// minBinRows is the fewest rows a category needs, in the original and
+	// in the release, to be named in a chart; rarer ones are pooled, so that
+	// a rare value (which can single a person out) is never printed.
+	minBinRows = 5
+	// maxHeatmapColumns bounds the correlation heatmaps.
+	maxHeatmapColumns = 30
+)
+
+func (b *builder) utility(ctx context.Context) error {
+	u := &b.r.Utility
+	if err := b.sdmetrics(ctx); err != nil {
+		return err
+	}
+	b.marginals()
+	b.correlations()
+	if b.anon != nil && len(b.anon.InfoLoss) > 0 {
+		u.InfoLoss = b.anon.InfoLoss
+	}
+	if b.opt.Target != "" {
+		if err := b.tstr(ctx); err != nil {
+			return err
+		}
+	}
+	f := newFigure("tstr_ratio", "TSTR / TRTR (F1)", 0, false, ">=", ref(refTSTR), "ratio",
+		"F1 of models trained on the release and tested on real rows, over the same models trained on real rows: 1 = no loss for machine learning", "needs --target")
+	if t := u.TSTR; t != nil {
+		f.Note = t.Note
+		if t.Ratio != nil {
+			f = newFigure("tstr_ratio", f.Label, *t.Ratio, true, ">=", ref(refTSTR), "ratio", f.Meaning,
+				fmt.Sprintf("target %s; mean over %d models", t.Target, len(t.Models)))
+		}
+	}
+	u.Figures = append(u.Figures, f)
+	b.infoKept()
+	return nil
+}
+
+// infoKept measures, per compared column, the share of its entropy the
+// release keeps: H(released) / H(original) over the values as they are
+// (before any recoding), capped at 1. Generalization lowers it; a synthetic
+// or noisy release keeps it near 1.
+func (b *builder) infoKept() {
+	orig := b.orig
+	if b.origRaw != nil {
+		orig = b.origRaw
+	}
+	var sum float64
+	n := 0
+	for j, s := range b.specs {
+		if s.numeric {
+			continue
+		}
+		ho, hr := entropy(orig.cols[j].codes), entropy(b.rel.cols[j].codes)
+		if ho == 0 {
+			continue
+		}
+		sum += math.Min(hr/ho, 1)
+		n++
+	}
+	f := newFigure("information_kept", "Information kept (entropy)", sum/float64(max(n, 1)), n > 0, ">=", nil, "share",
+		"mean over categorical columns of the released entropy over the original's: generalization lowers it, 1 = as much detail as the original", fmt.Sprintf("%d categorical columns", n))
+	b.r.Utility.Figures = append(b.r.Utility.Figures, f)
+}
+
+// entropy is the Shannon entropy (nats) of the codes' distribution, null a
+// value of its own.
+func entropy(codes []int32) float64 {
+	counts := map[int32]float64{}
+	for _, c := range codes {
+		counts[c]++
+	}
+	keys := make([]int32, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	var h float64
+	n := float64(len(codes))
+	for _, k := range keys {
+		p := counts[k] / n
+		h -= p * math.Log(p)
+	}
+	return h
+}
+
+// marginals computes each compared column's distribution in the original
+// and the release over common bins, for the small-multiple charts.
+func (b *builder) marginals() {
+	for j, s := range b.specs {
+		oc, rc := b.orig.cols[j], b.rel.cols[j]
+		m := Marginal{Column: s.name}
+		if s.numeric {
+			// Bins on round edges (years for dates) so that no label is a
+			// real value such as the oldest person's birth date.
+			isDate := s.kinds[0] == dataset.Date || s.kinds[0] == dataset.Timestamp
+			conv := func(v float64) float64 { return v }
+			if isDate {
+				conv = func(v float64) float64 { return 1970 + v/secondsPerYear }
+			}
+			lo, hi := numRange(oc.nums)
+			edges := niceEdges(conv(lo), conv(hi), 10)
+			bins := len(edges) - 1
+			for k := 0; k < bins; k++ {
+				m.Bins = append(m.Bins, trimFloat(edges[k])+"–"+trimFloat(edges[k+1]))
+			}
+			m.Bins = append(m.Bins, "null")
+			m.Original = make([]float64, bins+1)
+			m.Released = make([]float64, bins+1)
+			count := func(v []float64, out []float64) {
+				for _, x := range v {
+					if math.IsNaN(x) {
+						out[bins]++
+						continue
+					}
+					out[edgeBin(edges, conv(x))]++
+				}
+			}
+			count(oc.nums, m.Original)
+			count(rc.nums, m.Released)
+			if m.Original[bins] == 0 && m.Released[bins] == 0 {
+				m.Bins, m.Original, m.Released = m.Bins[:bins], m.Original[:bins], m.Released[:bins]
+			}
+		} else {
+			co := map[int32]float64{}
+			cr := map[int32]float64{}
+			for _, c := range oc.codes {
+				co[c]++
+			}
+			for _, c := range rc.codes {
+				cr[c]++
+			}
+			codes := make([]int32, 0, len(co)+len(cr))
+			for c := range co {
+				codes = append(codes, c)
+			}
+			for c := range cr {
+				if _, ok := co[c]; !ok {
+					codes = append(codes, c)
+				}
+			}
+			sort.Slice(codes, func(a, z int) bool {
+				ta, tz := co[codes[a]]+cr[codes[a]], co[codes[z]]+cr[codes[z]]
+				if ta != tz {
+					return ta > tz
+				}
+				return codes[a] < codes[z]
+			})
+			var otherO, otherR float64
+			shown := 0
+			for _, c := range codes {
+				nameable := co[c] >= minBinRows && cr[c] >= minBinRows
+				if c < 0 || !nameable || shown >= maxBins {
+					otherO += co[c]
+					otherR += cr[c]
+					continue
+				}
+				shown++
+				m.Bins = append(m.Bins, s.text(c))
+				m.Original = append(m.Original, co[c])
+				m.Released = append(m.Released, cr[c])
+			}
+			if otherO+otherR > 0 {
+				m.Bins = append(m.Bins, "other, rare or null")
+				m.Original = append(m.Original, otherO)
+				m.Released = append(m.Released, otherR)
+			}
+		}
+		normalise(m.Original)
+		normalise(m.Released)
+		for k := range m.Original {
+			m.TVD += math.Abs(m.Original[k]-m.Released[k]) / 2
+		}
+		b.r.Utility.Marginals = append(b.r.Utility.Marginals, m)
+	}
+}
+
+func normalise(v []float64) {
+	var s float64
+	for _, x := range v {
+		s += x
+	}
+	if s == 0 {
+		return
+	}
+	for i := range v {
+		v[i] /= s
+	}
+}
+
+// edgeBin returns k with edges[k] <= y < edges[k+1], clamped to the first
+// and last bins.
+func edgeBin(edges []float64, y float64) int {
+	k := sort.Search(len(edges), func(i int) bool { return edges[i] > y }) - 1
+	return max(0, min(len(edges)-2, k))
+}
+
+// secondsPerYear is the mean Gregorian year, for chart bins of dates.
+const secondsPerYear = 365.2425 * 86400
+
+// niceEdges returns about n+1 round bin edges (steps of 1, 2 or 5 times a
+// power of ten) covering [lo, hi]; bin k is [edges[k], edges[k+1]).
+func niceEdges(lo, hi float64, n int) []float64 {
+	if !(hi > lo) {
+		s := math.Max(1, math.Abs(lo)*0.1)
+		return []float64{math.Floor(lo), math.Floor(lo) + s}
+	}
+	raw := (hi - lo) / float64(n)
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := p
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*p >= raw {
+			step = m * p
+			break
+		}
+	}
+	start := math.Floor(lo/step) * step
+	var edges []float64
+	for k := 0; ; k++ {
+		e := start + float64(k)*step
+		// Round away float noise (0.30000000000000004).
+		e = math.Round(e/step*1e6) / 1e6 * step
+		edges = append(edges, roundSig(e, 12))
+		if e > hi || len(edges) > 4*n {
+			break
+		}
+	}
+	return edges
+}
+
+// correlations computes the association matrices of the compared columns in
+// the original and the release.
+func (b *builder) correlations() {
+	n := min(len(b.specs), maxHeatmapColumns)
+	if n < 2 {
+		return
+	}
+	c := &Correlations{Measure: "|Pearson r| between numbers, Cramér's V between categories, correlation ratio η between a number and a category"}
+	for j := 0; j < n; j++ {
+		c.Columns = append(c.Columns, b.specs[j].name)
+	}
+	c.Original = associationMatrix(b.orig, n)
+	c.Released = associationMatrix(b.rel, n)
+	b.r.Utility.Correlations = c
+}
+
+func associationMatrix(f *frame, n int) [][]Float {
+	m := make([][]Float, n)
+	for i := range m {
+		m[i] = make([]Float, n)
+		m[i][i] = 1
+	}
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			v := Float(association(f.cols[i], f.cols[j]))
+			m[i][j], m[j][i] = v, v
+		}
+	}
+	return m
+}
+
+// association returns |Pearson r|, Cramér's V or the correlation ratio of
+// two columns over the rows where both are not null (numbers binned into 10
+// equal-width bins for V); NaN when undefined.
+func association(a, c *fcol) float64 {
+	switch {
+	case a.spec.numeric && c.spec.numeric:
+		return math.Abs(pearson(a.nums, c.nums))
+	case a.spec.numeric:
+		return corrRatio(a.nums, c.codes)
+	case c.spec.numeric:
+		return corrRatio(c.nums, a.codes)
+	}
+	return cramerV(a.codes, c.codes)
+}
+
+func pearson(x, y []float64) float64 {
+	var n, sx, sy, sxx, syy, sxy float64
+	for i := range x {
+		if math.IsNaN(x[i]) || math.IsNaN(y[i]) {
+			continue
+		}
+		n++
+		sx += x[i]
+		sy += y[i]
+	}
+	if n < 2 {
+		return math.NaN()
+	}
+	mx, my := sx/n, sy/n
+	for i := range x {
+		if math.IsNaN(x[i]) || math.IsNaN(y[i]) {
+			continue
+		}
+		dx, dy := x[i]-mx, y[i]-my
+		sxx += dx * dx
+		syy += dy * dy
+		sxy += dx * dy
+	}
+	if sxx == 0 || syy == 0 {
+		return math.NaN()
+	}
+	return sxy / math.Sqrt(sxx*syy)
+}
+
+// cramerV is √(χ²/(n·(min(r,c)−1))) of the contingency table of a and b
+// over rows where both are not null (no bias correction, as scipy's
+// association(method="cramer")).
+func cramerV(a, c []int32) float64 {
+	na, nc := int32(0), int32(0)
+	for i := range a {
+		na = max(na, a[i]+1)
+		nc = max(nc, c[i]+1)
+	}
+	if int64(na)*int64(nc) > 1<<22 {
+		return cramerVSparse(a, c)
+	}
+	joint := make([]float64, int(na)*int(nc))
+	ra := make([]float64, na)
+	rc := make([]float64, nc)
+	var n float64
+	for i := range a {
+		if a[i] < 0 || c[i] < 0 {
+			continue
+		}
+		joint[int(a[i])*int(nc)+int(c[i])]++
+		ra[a[i]]++
+		rc[c[i]]++
+		n++
+	}
+	k := min(nonZero(ra), nonZero(rc))
+	if n == 0 || k < 2 {
+		return math.NaN()
+	}
+	// χ² = Σ (O−E)²/E over all cells = n(Σ O²/(r_i c_j) − 1).
+	var s float64
+	for x := int32(0); x < na; x++ {
+		for y := int32(0); y < nc; y++ {
+			if o := joint[int(x)*int(nc)+int(y)]; o > 0 {
+				s += o * o / (ra[x] * rc[y])
+			}
+		}
+	}
+	chi2 := n * (s - 1)
+	return math.Sqrt(math.Max(chi2, 0) / (n * float64(k-1)))
+}
+
+func nonZero(v []float64) int {
+	n := 0
+	for _, x := range v {
+		if x > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// cramerVSparse is cramerV for large dictionaries, with maps.
+func cramerVSparse(a, c []int32) float64 {
+	type cell struct{ x, y int32 }
+	joint := map[cell]float64{}
+	ra := map[int32]float64{}
+	rc := map[int32]float64{}
+	var n float64
+	for i := range a {
+		if a[i] < 0 || c[i] < 0 {
+			continue
+		}
+		joint[cell{a[i], c[i]}]++
+		ra[a[i]]++
+		rc[c[i]]++
+		n++
+	}
+	k := min(len(ra), len(rc))
+	if n == 0 || k < 2 {
+		return math.NaN()
+	}
+	cells := make([]cell, 0, len(joint))
+	for x := range joint {
+		cells = append(cells, x)
+	}
+	sort.Slice(cells, func(i, j int) bool {
+		if cells[i].x != cells[j].x {
+			return cells[i].x < cells[j].x
+		}
+		return cells[i].y < cells[j].y
+	})
+	var s float64
+	for _, x := range cells {
+		o := joint[x]
+		s += o * o / (ra[x.x] * rc[x.y])
+	}
+	chi2 := n * (s - 1)
+	return math.Sqrt(math.Max(chi2, 0) / (n * float64(k-1)))
+}
+
+// corrRatio is η = √(between-group variance / total variance) of x grouped
+// by the categories g, over rows where both are not null.
+func corrRatio(x []float64, g []int32) float64 {
+	sum := map[int32]float64{}
+	cnt := map[int32]float64{}
+	var n, tot float64
+	for i := range x {
+		if math.IsNaN(x[i]) || g[i] < 0 {
+			continue
+		}
+		sum[g[i]] += x[i]
+		cnt[g[i]]++
+		tot += x[i]
+		n++
+	}
+	if n < 2 {
+		return math.NaN()
+	}
+	mean := tot / n
+	var ss float64
+	for i := range x {
+		if math.IsNaN(x[i]) || g[i] < 0 {
+			continue
+		}
+		ss += (x[i] - mean) * (x[i] - mean)
+	}
+	if ss == 0 {
+		return math.NaN()
+	}
+	keys := make([]int32, 0, len(sum))
+	for k := range sum {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	var between float64
+	for _, k := range keys {
+		m := sum[k] / cnt[k]
+		between += cnt[k] * (m - mean) * (m - mean)
+	}
+	return math.Sqrt(between / ss)
+}
+
+// tstr trains a logistic regression and a decision tree on the release
+// (TSTR) and on real rows (TRTR), and tests both on the same real rows. TRTR
+// sees the real values as they are; TSTR sees the test rows as the release
+// would present them (recoded columns mapped into the released domain), as
+// a model trained on the release would be used.
+func (b *builder) tstr(ctx context.Context) error {
+	tj := -1
+	for j, s := range b.specs {
+		if s.name == b.opt.Target {
+			tj = j
+		}
+	}
+	if tj < 0 {
+		b.r.Utility.TSTR = &TSTR{Target: b.opt.Target, Note: "the target is an identifying column or not in both tables; TSTR not measured"}
+		return nil
+	}
+	t := &TSTR{Target: b.opt.Target}
+	origRaw, holdRaw := b.orig, b.hold
+	if b.origRaw != nil {
+		origRaw, holdRaw = b.origRaw, b.holdRaw
+	}
+	var trainReal, testRaw, testRel *frame
+	if b.hold != nil {
+		trainReal = origRaw.subset(b.sample(b.orig.rows, b.opt.TrainRows))
+		testRaw, testRel = holdRaw, b.hold
+		t.TestFrom = "holdout"
+	} else {
+		// Split the original 80/20 with the seed: TRTR trains on 80 %, both
+		// models are tested on the other 20 %.
+		perm := b.rng.Perm(b.orig.rows)
+		cut := b.orig.rows * 4 / 5
+		tr := perm[:min(cut, b.opt.TrainRows)]
+		te := perm[cut:]
+		sort.Ints(tr)
+		sort.Ints(te)
+		trainReal = origRaw.subset(tr)
+		testRaw, testRel = origRaw.subset(te), b.orig.subset(te)
+		t.TestFrom = "a 20 % split of the original (no holdout given)"
+		t.Note = "Without a holdout the test rows were also used to make the release, which flatters TSTR; pass --holdout with real rows kept out of anonymization or synthesis."
+	}
+	trainRel := b.rel.subset(b.sample(b.rel.rows, b.opt.TrainRows))
+	t.TestRows, t.TrainReal, t.TrainRel = testRaw.rows, trainReal.rows, trainRel.rows
+	if testRaw.rows == 0 || trainReal.rows == 0 || trainRel.rows == 0 {
+		t.Note = joinNote(t.Note, "Too few rows to train and test; TSTR not measured.")
+		b.r.Utility.TSTR = t
+		return nil
+	}
+	if b.origRaw != nil {
+		t.Note = joinNote(t.Note, "Recoded columns: TRTR trains and tests on the real values, TSTR tests on the real rows recoded as in the release.")
+	}
+
+	// Labels: categories as they are; a numeric target split at the real
+	// training median.
+	spec := b.specs[tj]
+	var median float64
+	if spec.numeric {
+		v := make([]float64, 0, trainReal.rows)
+		for _, x := range trainReal.cols[tj].nums {
+			if !math.IsNaN(x) {
+				v = append(v, x)
+			}
+		}
+		sort.Float64s(v)
+		if len(v) > 0 {
+			median = v[len(v)/2]
+		}
+		t.Note = joinNote(t.Note, fmt.Sprintf("The numeric target is split at the original's median (%s) into two classes.", trimFloat(roundSig(median, 4))))
+	}
+	labels := func(f *frame) []string {
+		c := f.cols[tj]
+		out := make([]string, f.rows)
+		for i := range out {
+			switch {
+			case c.isNull(i):
+				out[i] = "(null)"
+			case spec.numeric && c.nums[i] <= median:
+				out[i] = "<= median"
+			case spec.numeric:
+				out[i] = "> median"
+			default:
+				out[i] = spec.text(c.codes[i])
+			}
+		}
+		return out
+	}
+	yReal, yRel, yTestRaw, yTestRel := labels(trainReal), labels(trainRel), labels(testRaw), labels(testRel)
+	counts := map[string]int{}
+	for _, y := range yReal {
+		counts[y]++
+	}
+	t.Classes = len(counts)
+	if t.Classes == 2 {
+		// The positive class is the rarer real class (">50K" on Adult).
+		for c, n := range counts {
+			if t.Positive == "" || n < counts[t.Positive] || (n == counts[t.Positive] && c < t.Positive) {
+				t.Positive = c
+			}
+		}
+	}
+	if t.Classes < 2 {
+		t.Note = joinNote(t.Note, "The target has a single class in the original; TSTR not measured.")
+		b.r.Utility.TSTR = t
+		return nil
+	}
+	features := func(f *frame) learn.Table {
+		var tab learn.Table
+		for j, s := range b.specs {
+			if j == tj {
+				continue
+			}
+			c := f.cols[j]
+			lc := learn.Column{Name: s.name, Numeric: s.numeric}
+			if s.numeric {
+				lc.Num = c.nums
+			} else {
+				lc.Cat = make([]string, f.rows)
+				lc.Missing = make([]bool, f.rows)
+				for i, code := range c.codes {
+					if code < 0 {
+						lc.Missing[i] = true
+					} else {
+						lc.Cat[i] = s.text(code)
+					}
+				}
+			}
+			tab.Columns = append(tab.Columns, lc)
+		}
+		return tab
+	}
+	xReal, xRel, xTestRaw, xTestRel := features(trainReal), features(trainRel), features(testRaw), features(testRel)
+	if len(xReal.Columns) == 0 {
+		t.Note = joinNote(t.Note, "No feature column besides the target; TSTR not measured.")
+		b.r.Utility.TSTR = t
+		return nil
+	}
+	type fitFn func(x learn.Table, y []string, test learn.Table) (classes []string, proba [][]float64, err error)
+	models := []struct {
+		name string
+		fit  fitFn
+	}{
+		{"logistic regression (L2, one-hot)", func(x learn.Table, y []string, test learn.Table) ([]string, [][]float64, error) {
+			enc := learn.NewEncoder(x)
+			m, err := learn.FitLogistic(enc, x, y, nil)
+			if err != nil {
+				return nil, nil, err
+			}
+			p, err := m.PredictProba(enc, test)
+			return m.Classes(), p, err
+		}},
+		{"decision tree (CART, depth 10)", func(x learn.Table, y []string, test learn.Table) ([]string, [][]float64, error) {
+			enc := learn.NewEncoder(x)
+			m, err := learn.FitTree(enc, x, y, nil)
+			if err != nil {
+				return nil, nil, err
+			}
+			p, err := m.PredictProba(enc, test)
+			return m.Classes(), p, err
+		}},
+	}
+	var ratios []float64
+	for _, m := range models {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		pair := ModelPair{Model: m.name}
+		cls, p, err := m.fit(xReal, yReal, xTestRaw)
+		if err != nil {
+			t.Note = joinNote(t.Note, m.name+" on real rows: "+err.Error()+".")
+			continue
+		}
+		pair.TRTR = scores(learn.Score(yTestRaw, cls, p, t.Positive))
+		cls, p, err = m.fit(xRel, yRel, xTestRel)
+		if err != nil {
+			// A release whose target has one class predicts that class.
+			cls, p = constantPrediction(yRel, testRel.rows)
+			t.Note = joinNote(t.Note, m.name+" on the release: "+err.Error()+"; it predicts its single class.")
+		}
+		pair.TSTR = scores(learn.Score(yTestRel, cls, p, t.Positive))
+		if pair.TRTR.F1 > 0 {
+			pair.Ratio = pair.TSTR.F1 / pair.TRTR.F1
+			ratios = append(ratios, pair.Ratio)
+		}
+		t.Models = append(t.Models, pair)
+	}
+	if len(ratios) > 0 {
+		var s float64
+		for _, r := range ratios {
+			s += r
+		}
+		v := s / float64(len(ratios))
+		t.Ratio = &v
+	}
+	b.r.Utility.TSTR = t
+	b.method("TSTR / TRTR", trainReal.rows == b.orig.rows || (b.hold == nil && trainReal.rows == b.orig.rows*4/5), trainReal.rows,
+		fmt.Sprintf("models trained on up to %d rows of each table (seeded sample), tested on %d real rows (%s)", b.opt.TrainRows, testRaw.rows, t.TestFrom))
+	return nil
+}
+
+func constantPrediction(y []string, rows int) ([]string, [][]float64) {
+	label := "(none)"
+	if len(y) > 0 {
+		label = y[0]
+	}
+	p := make([][]float64, rows)
+	for i := range p {
+		p[i] = []float64{1}
+	}
+	return []string{label}, p
+}
+
+func scores(s learn.Scores) Scores {
+	out := Scores{Accuracy: s.Accuracy, F1: s.F1}
+	if !math.IsNaN(s.AUC) {
+		a := s.AUC
+		out.AUC = &a
+	}
+	return out
+}
+
+func joinNote(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + " " + b
+}
