@@ -136,8 +136,10 @@ func ParseTime(c Column, s string) (time.Time, error) {
 	return t, nil
 }
 
-// FormatFloat formats f in the shortest form that parses back to f.
-func FormatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+// FormatFloat formats f in the shortest form that parses back to f, as the
+// Parquet reader does: plain digits from 1e-6 to 1e21 with ".0" on whole
+// numbers (so the text still reads as a float), an exponent outside.
+func FormatFloat(f float64) string { return formatFloat(f, 64) }
 
 // Check reports whether s is a valid value of column c. Strings always are.
 func Check(c Column, s string) error {
