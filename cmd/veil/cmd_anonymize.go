@@ -50,7 +50,8 @@ func anonymizeSpec(c *cli.Context) (runSpec, error) {
 	}
 	return runSpec{out: c.String("out"), inputs: []string{c.Args().Get(0)}, policy: c.String("policy"),
 		params: sortedParams(c, "in-format", "delimiter", "null", "lazy-quotes", "type", "infer-rows",
-			"format", "out-delimiter", "out-null", "crlf", "compression", "report")}, nil
+			"format", "out-delimiter", "out-null", "crlf", "compression", "report",
+			"report-json", "report-html", "report-holdout", "report-target")}, nil
 }
 
 func runAnonymize(c *cli.Context, e *env) error {
