@@ -8,8 +8,9 @@
 // Every value keeps its text: a CSV cell "01234" stays "01234" whatever its
 // column's kind, and a Parquet INT64 is handed out as its decimal text. Kinds
 // say how a value may be interpreted (integer, float, date...) and drive the
-// Parquet physical and logical types. Readers never hold more than one record
-// (plus a bounded inference sample), so memory does not grow with rows.
+// Parquet physical and logical types. Memory does not grow with rows: the CSV
+// reader holds one record (plus a bounded inference sample), the Parquet
+// reader one page per column, writers one buffer or row group.
 //
 // Errors about data are [*DataError] values. They name the file, row, line
 // and column, and never contain the value of a cell: inputs are personal data
