@@ -20,7 +20,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	_ "embed"
+	"embed"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -245,4 +245,14 @@ func appendLowerAlpha(b []byte, s string) []byte {
 		}
 	}
 	return b
+}
+
+//go:embed hierarchies/*.csv
+var hierarchies embed.FS
+
+// Hierarchy returns the ARX generalization hierarchy of an Adult column
+// (sex, age, race, marital-status, education, native-country, workclass,
+// occupation, salary-class), as shipped with ARX's Adult example.
+func Hierarchy(column string) ([]byte, error) {
+	return hierarchies.ReadFile("hierarchies/" + column + ".csv")
 }
