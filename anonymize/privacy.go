@@ -33,22 +33,24 @@ func (kanonEngine) Fit(ctx context.Context, job *PrivacyJob) (*PrivacyResult, er
 	p := job.Policy
 	attrs := make([]kanon.Attribute, len(job.QIs))
 	for i, q := range job.QIs {
-		a := kanon.Attribute{Name: q.Name}
+		a := kanon.Attribute{Name: q.Name, Numeric: q.Kind.Numeric()}
 		switch {
 		case q.Fixed || q.Column.Action != policies.ActionGeneralize:
 			a.Fixed = true
 		case q.Hierarchy != nil:
-			h, err := kanon.Compile(q.Hierarchy)
+			h, unknown, err := compileQI(q)
 			if err != nil {
 				return nil, policyAt(p, q.Column, err)
 			}
-			a.Hierarchy = h
+			a.Hierarchy, a.Unknown = h, unknown
 		case q.Kind.Numeric() && pr.Algorithm != "mondrian":
 			// A numeric column left to the search: nested bins of a round
 			// width, doubling level by level.
 			a.Intervals = &kanon.Intervals{Auto: true, Label: binLabel}
 		case !q.Kind.Numeric():
-			return nil, policyAt(p, q.Column, fmt.Errorf("column %q: the privacy search needs a hierarchy to generalize a %s column (or a numeric column for mondrian)", q.Name, q.Kind))
+			// A text column left to the search: mask its last characters,
+			// one more per level (ZIP codes, postal and other codes).
+			a.Masking = true
 		}
 		attrs[i] = a
 	}
@@ -159,6 +161,40 @@ func (kanonEngine) Fit(ctx context.Context, job *PrivacyJob) (*PrivacyResult, er
 		return v, nil
 	}
 	return &PrivacyResult{Recode: recode, Suppressed: sup, Report: res.Summary}, nil
+}
+
+// compileQI compiles a quasi-identifier's hierarchy. With on_unknown: top,
+// values missing from the hierarchy are released as its top value at every
+// level (pass 2 writes them so): the hierarchy gets one more leaf for them,
+// whose value is the top value at every level.
+func compileQI(q QI) (*kanon.Hierarchy, string, error) {
+	ph := q.Hierarchy
+	if q.Column.OnUnknown != "top" {
+		h, err := kanon.Compile(ph)
+		return h, "", err
+	}
+	height := ph.Height()
+	top := "*" // as the generalize action writes unknown values
+	if ph.Top() {
+		top = ph.At(0, height)
+	}
+	rows := make([][]string, 0, ph.Len()+1)
+	for i := range ph.Len() {
+		r := make([]string, height+1)
+		for l := range r {
+			r[l] = ph.At(i, l)
+		}
+		rows = append(rows, r)
+	}
+	if _, isLeaf := ph.Index(top); !isLeaf {
+		r := make([]string, height+1)
+		for l := range r {
+			r[l] = top
+		}
+		rows = append(rows, r)
+	}
+	h, err := kanon.NewHierarchy(ph.Path, rows)
+	return h, top, err
 }
 
 // binLabel formats the bins of a numeric column left to the search as the
