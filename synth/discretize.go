@@ -1,0 +1,276 @@
+package synth
+
+import (
+	"github.com/veil-data/veil/dataset"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+)
+
+// withinBinAtoms is the most distinct values a bin lists as atoms; a bin
+// with more describes its values by knots.
+const withinBinAtoms = 64
+
+// binKnots is the number of equal-probability quantiles that describe the
+// values within a bin of a column with many distinct values.
+const binKnots = 17
+
+func strconvFormat(v float64, d int) string { return strconv.FormatFloat(v, 'f', d, 64) }
+
+// categoricalCodes builds the codes of a categorical column from exact
+// counts: categories seen at least minCount times, the maxCats most
+// frequent, each its own code; the others merged into one rare bucket
+// sampled as OtherText (their values are not kept); null its own code.
+func categoricalCodes(s *colStats, minCount, maxCats int) []Code {
+	n := float64(s.n)
+	var codes []Code
+	var rest int64
+	for i, tc := range s.categoryCounts() {
+		if i < maxCats && tc.n >= int64(minCount) {
+			codes = append(codes, Code{Value: tc.text, P: float64(tc.n) / n})
+		} else {
+			rest += tc.n
+		}
+	}
+	if s.mg != nil {
+		// Misra-Gries counts are lower bounds: the rows they miss are rare
+		// values too.
+		var kept int64
+		for _, c := range codes {
+			kept += int64(math.Round(c.P * n))
+		}
+		rest = s.n - s.nulls - kept
+	}
+	if rest > 0 {
+		codes = append(codes, Code{Other: true, P: float64(rest) / n})
+	}
+	if s.nulls > 0 {
+		codes = append(codes, Code{Null: true, P: float64(s.nulls) / n})
+	}
+	return codes
+}
+
+// weighted is a value and its weight.
+type weighted struct {
+	v float64
+	w float64
+}
+
+// numericValues returns the non-null values of a numeric column, sorted,
+// with weights that sum to the number of non-null rows: the exact distinct
+// counts when there were few, else the reservoir sample.
+func numericValues(s *colStats) (vals []weighted, exact bool) {
+	if s.distinct != nil {
+		for v, c := range s.distinct {
+			vals = append(vals, weighted{v, float64(c)})
+		}
+		slices.SortFunc(vals, func(a, b weighted) int { return cmpFloat(a.v, b.v) })
+		return vals, true
+	}
+	w := float64(s.nonNull) / float64(len(s.reservoir))
+	for _, v := range s.reservoir {
+		vals = append(vals, weighted{v, w})
+	}
+	slices.SortFunc(vals, func(a, b weighted) int { return cmpFloat(a.v, b.v) })
+	return vals, false
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// numericCodes cuts a numeric column into at most bins equal-frequency
+// bins (one per value when it has at most bins distinct values; a value
+// heavier than a bin gets a bin of its own) and describes the values
+// within each bin. Values seen fewer than minCount times are left out of a
+// bin's atoms (their weight goes to the others) unless the bin has no
+// other value. Null is its own code.
+func numericCodes(s *colStats, bins, minCount int) ([]Code, *Numeric) {
+	n := float64(s.n)
+	num := &Numeric{Integer: s.integer, Decimals: s.decimals, Min: s.min, Max: s.max}
+	if s.col.Kind == dataset.Timestamp && s.integer {
+		num.Decimals = 0
+	}
+	var codes []Code
+	vals, exact := numericValues(s)
+	if len(vals) > 0 {
+		groups := equalFrequency(vals, bins)
+		for _, g := range groups {
+			codes = append(codes, Code{P: g.weight / n, Bin: describeBin(g.vals, exact, minCount)})
+		}
+	}
+	if s.nulls > 0 {
+		codes = append(codes, Code{Null: true, P: float64(s.nulls) / n})
+	}
+	if len(vals) == 0 {
+		num.Min, num.Max = 0, 0
+	}
+	return codes, num
+}
+
+type valueGroup struct {
+	vals   []weighted
+	weight float64
+}
+
+// equalFrequency splits sorted weighted values into at most k groups of
+// about equal weight, never splitting equal values.
+func equalFrequency(vals []weighted, k int) []valueGroup {
+	// Merge equal values.
+	var uniq []weighted
+	for _, v := range vals {
+		if len(uniq) > 0 && uniq[len(uniq)-1].v == v.v {
+			uniq[len(uniq)-1].w += v.w
+			continue
+		}
+		uniq = append(uniq, v)
+	}
+	var total float64
+	for _, v := range uniq {
+		total += v.w
+	}
+	if len(uniq) <= k {
+		out := make([]valueGroup, len(uniq))
+		for i, v := range uniq {
+			out[i] = valueGroup{vals: []weighted{v}, weight: v.w}
+		}
+		return out
+	}
+	var out []valueGroup
+	var cur valueGroup
+	var cum float64
+	next := 1
+	for i, v := range uniq {
+		cur.vals = append(cur.vals, v)
+		cur.weight += v.w
+		cum += v.w
+		// Close the group once the cumulative weight reaches the next
+		// quantile; a heavy value may pass several.
+		if cum >= float64(next)*total/float64(k)-1e-9 && i < len(uniq)-1 {
+			out = append(out, cur)
+			cur = valueGroup{}
+			for next <= k && cum >= float64(next)*total/float64(k)-1e-9 {
+				next++
+			}
+		}
+	}
+	if len(cur.vals) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// describeBin returns the bin of a group of values: atoms when it has few
+// distinct values (and they were counted exactly), else knots.
+func describeBin(vals []weighted, exact bool, minCount int) *Bin {
+	b := &Bin{Lo: vals[0].v, Hi: vals[len(vals)-1].v}
+	if exact && len(vals) <= withinBinAtoms {
+		var keep []weighted
+		for _, v := range vals {
+			if v.w >= float64(minCount) {
+				keep = append(keep, v)
+			}
+		}
+		if len(keep) == 0 {
+			keep = vals
+		}
+		var tot float64
+		for _, v := range keep {
+			tot += v.w
+		}
+		for _, v := range keep {
+			b.Atoms = append(b.Atoms, Atom{V: v.v, P: round9(v.w / tot)})
+		}
+		return b
+	}
+	b.Knots = knots(vals, binKnots)
+	return b
+}
+
+// knots returns k quantiles (0, 1/(k−1), ..., 1) of sorted weighted values.
+func knots(vals []weighted, k int) []float64 {
+	var total float64
+	for _, v := range vals {
+		total += v.w
+	}
+	out := make([]float64, k)
+	j := 0
+	var cum float64
+	for i := range k {
+		target := float64(i) / float64(k-1) * total
+		for j < len(vals)-1 && cum+vals[j].w < target {
+			cum += vals[j].w
+			j++
+		}
+		out[i] = vals[j].v
+	}
+	out[0], out[k-1] = vals[0].v, vals[len(vals)-1].v
+	return out
+}
+
+// round9 rounds p to 9 significant digits, which keeps model files short
+// without changing what is sampled in any visible way.
+func round9(p float64) float64 {
+	if p == 0 || !finite(p) {
+		return p
+	}
+	e := math.Floor(math.Log10(math.Abs(p)))
+	f := math.Pow(10, 8-e)
+	return math.Round(p*f) / f
+}
+
+// codeIndex finds codes from values during the counting pass.
+type codeIndex struct {
+	numeric bool
+	cats    map[string]int32
+	other   int32 // -1 when there is no rare bucket
+	null    int32 // -1 when the column had no null
+	his     []float64
+}
+
+func newCodeIndex(c *ColumnModel) *codeIndex {
+	ix := &codeIndex{numeric: c.Numeric != nil, other: -1, null: -1, cats: map[string]int32{}}
+	for i, code := range c.Codes {
+		switch {
+		case code.Null:
+			ix.null = int32(i)
+		case code.Other:
+			ix.other = int32(i)
+			for _, m := range code.Members {
+				ix.cats[m.Value] = int32(i)
+			}
+		case code.Bin != nil:
+			ix.his = append(ix.his, code.Bin.Hi)
+		default:
+			ix.cats[code.Value] = int32(i)
+		}
+	}
+	return ix
+}
+
+// bin returns the code of a number: the first bin whose upper bound is
+// not below it (values between two bins go to the upper one; values past
+// the last bin to the last).
+func (ix *codeIndex) bin(v float64) int32 {
+	i := sort.SearchFloat64s(ix.his, v)
+	if i >= len(ix.his) {
+		i = len(ix.his) - 1
+	}
+	return int32(i)
+}
+
+// category returns the code of a text: its own, the rare bucket's, or -1
+// when the model has neither (a value unseen in a declared domain).
+func (ix *codeIndex) category(text string) int32 {
+	if c, ok := ix.cats[text]; ok {
+		return c
+	}
+	return ix.other
+}

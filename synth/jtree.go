@@ -1,0 +1,304 @@
+package synth
+
+import (
+	"slices"
+	"sort"
+)
+
+// buildJunctionTree returns a junction tree of the graph over d variables
+// whose edges join the variables of each set: the graph is made chordal by
+// eliminating variables greedily by fewest fill-in edges (then smallest
+// table, then lowest index), the maximal cliques of the elimination are
+// joined by a maximum-weight spanning forest on the sizes of their
+// intersections (Kruskal), and each tree is rooted at its first clique with
+// children after parents. Variables in no set get a clique of their own.
+func buildJunctionTree(dims []int, sets [][]int) []cliqueSpec {
+	d := len(dims)
+	adj := make([][]bool, d)
+	for i := range adj {
+		adj[i] = make([]bool, d)
+	}
+	for _, s := range sets {
+		for _, a := range s {
+			for _, b := range s {
+				if a != b {
+					adj[a][b] = true
+				}
+			}
+		}
+	}
+	alive := make([]bool, d)
+	for i := range alive {
+		alive[i] = true
+	}
+	var elim [][]int
+	for range d {
+		best, bestFill, bestW := -1, 0, 0.0
+		for v := 0; v < d; v++ {
+			if !alive[v] {
+				continue
+			}
+			var nb []int
+			for u := 0; u < d; u++ {
+				if alive[u] && adj[v][u] {
+					nb = append(nb, u)
+				}
+			}
+			fill := 0
+			for i := range nb {
+				for j := i + 1; j < len(nb); j++ {
+					if !adj[nb[i]][nb[j]] {
+						fill++
+					}
+				}
+			}
+			w := float64(dims[v])
+			for _, u := range nb {
+				w *= float64(dims[u])
+			}
+			if best < 0 || fill < bestFill || (fill == bestFill && w < bestW) {
+				best, bestFill, bestW = v, fill, w
+			}
+		}
+		v := best
+		c := []int{v}
+		for u := 0; u < d; u++ {
+			if alive[u] && adj[v][u] {
+				c = append(c, u)
+			}
+		}
+		for _, a := range c[1:] {
+			for _, b := range c[1:] {
+				if a != b {
+					adj[a][b] = true
+				}
+			}
+		}
+		alive[v] = false
+		slices.Sort(c)
+		elim = append(elim, c)
+	}
+	// Maximal cliques, in elimination order.
+	var cliques [][]int
+	for i, c := range elim {
+		sub := false
+		for j, o := range elim {
+			if i != j && isSubset(c, o) && (len(o) > len(c) || j < i) {
+				sub = true
+				break
+			}
+		}
+		if !sub {
+			cliques = append(cliques, c)
+		}
+	}
+	// Maximum spanning forest on intersection sizes.
+	type edge struct{ a, b, w int }
+	var edges []edge
+	for i := range cliques {
+		for j := i + 1; j < len(cliques); j++ {
+			if w := len(intersect(cliques[i], cliques[j])); w > 0 {
+				edges = append(edges, edge{i, j, w})
+			}
+		}
+	}
+	sort.SliceStable(edges, func(i, j int) bool { return edges[i].w > edges[j].w })
+	parent := make([]int, len(cliques))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	nbrs := make([][]int, len(cliques))
+	for _, e := range edges {
+		ra, rb := find(e.a), find(e.b)
+		if ra == rb {
+			continue
+		}
+		parent[ra] = rb
+		nbrs[e.a] = append(nbrs[e.a], e.b)
+		nbrs[e.b] = append(nbrs[e.b], e.a)
+	}
+	// Root each tree, breadth first.
+	var out []cliqueSpec
+	pos := make([]int, len(cliques))
+	for i := range pos {
+		pos[i] = -1
+	}
+	for root := range cliques {
+		if pos[root] >= 0 {
+			continue
+		}
+		pos[root] = len(out)
+		out = append(out, cliqueSpec{vars: cliques[root], parent: -1})
+		queue := []int{root}
+		for len(queue) > 0 {
+			x := queue[0]
+			queue = queue[1:]
+			nb := slices.Clone(nbrs[x])
+			slices.Sort(nb)
+			for _, y := range nb {
+				if pos[y] >= 0 {
+					continue
+				}
+				pos[y] = len(out)
+				out = append(out, cliqueSpec{vars: cliques[y], parent: pos[x], sep: intersect(cliques[y], cliques[x])})
+				queue = append(queue, y)
+			}
+		}
+	}
+	return out
+}
+
+func isSubset(a, b []int) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
+}
+
+func intersect(a, b []int) []int {
+	var out []int
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// treeSize returns the number of cells of all cliques of a junction tree.
+func treeSize(dims []int, cliques []cliqueSpec) float64 {
+	var s float64
+	for _, c := range cliques {
+		p := 1.0
+		for _, v := range c.vars {
+			p *= float64(dims[v])
+		}
+		s += p
+	}
+	return s
+}
+
+// marginalOf returns the marginal over vars (in that order) of the
+// junction-tree distribution whose clique marginals are bel: an upward
+// pass where each clique sends its parent the sum of its table, divided by
+// its separator's marginal, over everything but the separator and the
+// wanted variables found below it.
+func marginalOf(cliques []cliqueSpec, bel []*factor, vars []int) *factor {
+	if ci := cliqueContaining(cliques, vars); ci >= 0 {
+		f := bel[ci].marginal(vars)
+		return f
+	}
+	n := len(cliques)
+	inSub := make([][]int, n) // wanted variables found in the subtree
+	for i := 0; i < n; i++ {
+		for _, v := range vars {
+			if slices.Contains(cliques[i].vars, v) {
+				inSub[i] = append(inSub[i], v)
+			}
+		}
+	}
+	for i := n - 1; i >= 0; i-- {
+		if p := cliques[i].parent; p >= 0 {
+			for _, v := range inSub[i] {
+				if !slices.Contains(inSub[p], v) {
+					inSub[p] = append(inSub[p], v)
+				}
+			}
+		}
+	}
+	msgs := make([]*factor, n)
+	var roots []*factor
+	for i := n - 1; i >= 0; i-- {
+		c := cliques[i]
+		if len(inSub[i]) == 0 {
+			continue
+		}
+		// What this clique must keep: the wanted variables it holds, its
+		// separator, and the separators of children that send messages.
+		// Everything else is summed out before multiplying: Σ_x f(x,y)·g(y)
+		// = (Σ_x f(x,y))·g(y).
+		keep := slices.Clone(inSub[i])
+		if c.parent >= 0 {
+			keep = appendNew(keep, c.sep...)
+		}
+		var children []int
+		need := slices.Clone(keep)
+		for j := i + 1; j < n; j++ {
+			if cliques[j].parent == i && msgs[j] != nil {
+				children = append(children, j)
+				need = appendNew(need, cliques[j].sep...)
+			}
+		}
+		var local []int
+		for _, v := range c.vars {
+			if slices.Contains(need, v) {
+				local = append(local, v)
+			}
+		}
+		f := bel[i].marginal(local)
+		if c.parent >= 0 {
+			f.divide(bel[i].marginal(c.sep))
+		}
+		for _, j := range children {
+			f = product(f, msgs[j])
+		}
+		slices.Sort(keep)
+		msgs[i] = f.marginal(keep)
+		if c.parent < 0 {
+			roots = append(roots, msgs[i])
+		}
+	}
+	// Independent trees multiply; normalise each to a distribution first.
+	var out *factor
+	var total float64
+	for _, r := range roots {
+		total = r.sum()
+		r.normalize()
+		if out == nil {
+			out = r
+		} else {
+			out = product(out, r)
+		}
+	}
+	out.scale(total)
+	return out.marginal(vars)
+}
+
+func appendNew(s []int, vs ...int) []int {
+	for _, v := range vs {
+		if !slices.Contains(s, v) {
+			s = append(s, v)
+		}
+	}
+	return s
+}
+
+// product returns the product of two factors over the union of their
+// variables.
+func product(a, b *factor) *factor {
+	vars := slices.Clone(a.vars)
+	dims := slices.Clone(a.dims)
+	for i, v := range b.vars {
+		if !slices.Contains(vars, v) {
+			vars = append(vars, v)
+			dims = append(dims, b.dims[i])
+		}
+	}
+	out := newFactor(vars, dims)
+	for i := range out.vals {
+		out.vals[i] = 1
+	}
+	out.mul(a)
+	out.mul(b)
+	return out
+}
