@@ -130,7 +130,7 @@ func TestConvertErrors(t *testing.T) {
 		{"unknown flag", []string{"convert", "--nope", good, filepath.Join(dir, "o4.csv")}, exitUsage, []string{"nope"}},
 		{"unknown format", []string{"convert", good, filepath.Join(dir, "o5.xlsx")}, exitUsage, []string{"xlsx"}},
 		{"bad --type", []string{"convert", good, filepath.Join(dir, "o6.csv"), "--type", "a=varchar"}, exitUsage, []string{"varchar"}},
-		{"output folder missing", []string{"convert", good, filepath.Join(dir, "no", "o7.csv")}, exitUsage, []string{"o7.csv"}},
+		{"output under a file", []string{"convert", good, filepath.Join(good, "o7.csv")}, exitUsage, []string{"o7.csv"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

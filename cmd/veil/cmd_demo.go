@@ -5,11 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/veil-data/veil/internal/gen"
 )
 
 // demoRows is the size of the demo table: large enough for k-anonymity and
@@ -43,7 +47,82 @@ func demoSteps(dir string, seed uint64) []demoStep {
 	return []demoStep{
 		{"demo export (CSV)", []string{"generate", "--rows", fmt.Sprint(demoRows), "--seed", s, "--out", p("customers.csv")}},
 		{"the same export as Parquet", []string{"convert", p("customers.csv"), p("customers.parquet")}},
+		{"profile and draft policy", []string{"profile", p("customers.csv"), "--out", p("profile.json"), "--html", p("profile.html"),
+			"--policy-out", p("policy.draft.yaml"), "--seed", s}},
+		{"reviewed policy checked", []string{"policy", "validate", p("policy.yaml"), "--data", p("customers.csv")}},
+		{"anonymized export", []string{"anonymize", p("customers.csv"), "--policy", p("policy.yaml"), "--out", p("customers.anon.csv"),
+			"--report", p("anon.json"), "--seed", s}},
+		{"report on the anonymized export", []string{"report", "--original", p("customers.csv"), "--released", p("customers.anon.csv"),
+			"--policy", p("policy.yaml"), "--anon-report", p("anon.json"), "--target", "salary-class",
+			"--json", p("report.anon.json"), "--html", p("report.anon.html"), "--seed", s}},
+		{"synthetic export and its model", []string{"synth", p("customers.csv"), "--policy", p("policy.yaml"), "--rows", fmt.Sprint(demoRows),
+			"--out", p("customers.synth.csv"), "--model-out", p("synth-model.json"), "--seed", s}},
+		{"report on the synthetic export", []string{"report", "--original", p("customers.csv"), "--released", p("customers.synth.csv"),
+			"--policy", p("policy.yaml"), "--synth-model", p("synth-model.json"), "--target", "salary-class",
+			"--json", p("report.synth.json"), "--html", p("report.synth.html"), "--seed", s}},
 	}
+}
+
+// demoPolicy is the policy a reviewer would make of the draft for the demo
+// table: what the walkthrough's "edit the drafted policy" step produces.
+const demoPolicy = `# veil demo: the reviewed policy for customers.csv (veil profile drafted
+# policy.draft.yaml; this is what a reviewer made of it).
+version: 1
+description: "Demo: customer export released for model training"
+default_action: keep
+columns:
+  customer_id: {role: identifier, action: tokenize, key_file: demo-hash.key, reason: "record key: consistent tokens keep rows joinable"}
+  name:        {role: direct, action: drop}
+  email:       {role: direct, action: hash, key_file: demo-hash.key, reason: "joins with the orders table"}
+  phone:       {role: direct, action: drop}
+  ssn:         {role: direct, action: drop}
+  birth_date:  {role: direct, action: drop, reason: "age carries what training needs"}
+  # Quasi-identifiers: what an attacker finds in public registers. With
+  # marital status and country of birth as well, k = 5 on 5,000 rows would
+  # leave age fully generalized: the reviewer kept the three that matter.
+  zip:         {role: quasi, action: generalize, reason: "left to the search: masked digit by digit"}
+  sex:            {role: quasi, action: generalize, hierarchy: customers_hierarchy_sex.csv}
+  age:            {role: quasi, action: generalize, hierarchy: customers_hierarchy_age.csv}
+  marital-status: {role: other, action: keep}
+  education:      {role: other, action: keep}
+  native-country: {role: other, action: keep}
+  workclass:      {role: other, action: keep}
+  occupation:     {role: other, action: keep}
+  race:           {role: sensitive, action: keep}
+  salary-class:   {role: sensitive, action: keep}
+  income:         {role: sensitive, action: keep}
+privacy:
+  k: 5
+  suppression_limit: 0.05
+`
+
+// demoKey is the pseudonymisation key of the demo. It is written into the
+// demo folder, which is fine for made-up data only: a real key lives in a
+// secret store and reaches veil through key_env or key_file.
+const demoKey = "veil-demo-key: made-up data only, never use it for real data\n"
+
+// writeDemoInputs writes the reviewed policy, its key file and the
+// generalization hierarchies beside the demo table.
+func writeDemoInputs(e *env, dir string) error {
+	files := map[string][]byte{"policy.yaml": []byte(demoPolicy), "demo-hash.key": []byte(demoKey)}
+	for _, col := range []string{"sex", "age"} {
+		h, err := gen.Hierarchy(col)
+		if err != nil {
+			return err
+		}
+		files["customers_hierarchy_"+col+".csv"] = h
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if err := e.writeFile(filepath.Join(dir, n), "input", files[n]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func runDemo(c *cli.Context, e *env) error {
@@ -51,6 +130,10 @@ func runDemo(c *cli.Context, e *env) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return usagef("demo folder %s: %v", dir, err)
 	}
+	if err := writeDemoInputs(e, dir); err != nil {
+		return err
+	}
+	var made []demoArtefact
 	for _, step := range demoSteps(dir, c.Uint64("seed")) {
 		var out bytes.Buffer
 		args := append([]string{"veil"}, step.args...)
@@ -67,10 +150,38 @@ func runDemo(c *cli.Context, e *env) error {
 		}
 		for _, o := range sub.Outputs {
 			e.summary.Outputs = append(e.summary.Outputs, o)
-			fmt.Fprintf(e.stderr, "  %-28s %s\n", step.what, o.Path)
+			if o.Kind != "manifest" {
+				made = append(made, demoArtefact{step.what, o})
+			}
 		}
 	}
+	printDemoArtefacts(e.stderr, dir, made)
 	return nil
+}
+
+// demoArtefact is an output of a demo step.
+type demoArtefact struct {
+	step string
+	out  outputRef
+}
+
+// printDemoArtefacts tells the user where each artefact of the demo is, one
+// line each, after the steps' logs.
+func printDemoArtefacts(w io.Writer, dir string, made []demoArtefact) {
+	fmt.Fprintf(w, "\nveil demo: the walkthrough ran in %s (the policy it used: policy.yaml, beside them)\n", dir)
+	width := 0
+	for _, a := range made {
+		width = max(width, len(a.step))
+	}
+	for _, a := range made {
+		rows := ""
+		if a.out.Rows != nil {
+			rows = fmt.Sprintf(" (%d rows)", *a.out.Rows)
+		}
+		fmt.Fprintf(w, "  %-*s  %s%s\n", width, a.step, a.out.Path, rows)
+	}
+	fmt.Fprintf(w, "Open %s and %s in a browser; every step's command line is in README.md (walkthrough).\n",
+		filepath.Join(dir, "report.anon.html"), filepath.Join(dir, "report.synth.html"))
 }
 
 // demoError is a failed demo step; it keeps the step's exit code and

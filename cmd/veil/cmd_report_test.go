@@ -181,7 +181,7 @@ func TestReportCLIUsage(t *testing.T) {
 		{"no released", []string{"--original", orig, "--json", filepath.Join(dir, "r.json")}},
 		{"no output", []string{"--original", orig, "--released", rel}},
 		{"positional argument", []string{orig, "--original", orig, "--released", rel, "--json", filepath.Join(dir, "r.json")}},
-		{"output folder missing", []string{"--original", orig, "--released", rel, "--json", filepath.Join(dir, "nope", "r.json")}},
+		{"output under a file", []string{"--original", orig, "--released", rel, "--json", filepath.Join(orig, "r.json")}},
 		{"output is an input", []string{"--original", orig, "--released", rel, "--json", rel}},
 		{"unknown target", []string{"--original", orig, "--released", rel, "--json", filepath.Join(dir, "r.json"), "--target", "nope"}},
 		{"unknown flag", []string{"--original", orig, "--released", rel, "--json", filepath.Join(dir, "r.json"), "--bogus"}},

@@ -16,6 +16,8 @@ from kubernetes.client import models as k8s
 IMAGE = "registry.example.com/veil:latest"
 DATA = "/data"
 XCOM = "/airflow/xcom/return.json"
+TERMINATION_LOG = "/dev/termination-log"
+POLICY = "/etc/veil/policy.yaml"
 
 volume = k8s.V1Volume(
     name="data",
@@ -34,24 +36,24 @@ ARGUMENTS = {
         "profile", DATA + "/exports/{{ ds }}/customers.csv",
         "--out", DATA + "/veil/{{ ds }}/profile.json",
         "--policy-out", DATA + "/veil/{{ ds }}/policy.draft.yaml",
-        "--skip-if-done", "--summary-file", XCOM,
+        "--skip-if-done", "--summary-file", XCOM, "--termination-log", TERMINATION_LOG,
     ],
     "anonymize": [
         "anonymize", DATA + "/exports/{{ ds }}/customers.csv",
-        "--policy", "/etc/veil/policy.yaml",
+        "--policy", POLICY,
         "--out", DATA + "/veil/{{ ds }}/customers.anon.parquet",
         "--report", DATA + "/veil/{{ ds }}/anon.json",
-        "--seed", "1", "--skip-if-done", "--summary-file", XCOM,
+        "--seed", "1", "--skip-if-done", "--summary-file", XCOM, "--termination-log", TERMINATION_LOG,
     ],
     "report": [
         "report",
         "--original", DATA + "/exports/{{ ds }}/customers.csv",
         "--released", DATA + "/veil/{{ ds }}/customers.anon.parquet",
-        "--policy", "/etc/veil/policy.yaml",
+        "--policy", POLICY,
         "--anon-report", DATA + "/veil/{{ ds }}/anon.json",
         "--json", DATA + "/veil/{{ ds }}/report.json",
         "--html", DATA + "/veil/{{ ds }}/report.html",
-        "--summary-file", XCOM,
+        "--seed", "1", "--summary-file", XCOM, "--termination-log", TERMINATION_LOG,
     ],
 }
 

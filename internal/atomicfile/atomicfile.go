@@ -15,10 +15,13 @@ package atomicfile
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 
 	"github.com/google/renameio/v2"
 )
@@ -31,6 +34,7 @@ type File struct {
 	n       int64
 	mu      sync.Mutex
 	done    bool
+	made    []string // parent folders Create made, removed again on Abort
 
 	// The checksum is computed on another goroutine, off the write path.
 	chunks chan []byte
@@ -65,24 +69,27 @@ var (
 )
 
 // Create starts writing path. The data goes to a hidden temporary file in
-// the same directory until Commit.
+// the same directory until Commit. Missing parent folders are created (a
+// pipeline writes into a folder per run date), and stay if the run fails:
+// empty folders, never a partial file.
 func Create(path string) (*File, error) {
 	dir := filepath.Dir(path)
-	st, err := os.Stat(dir)
+	st, made, err := makeParent(path, dir)
 	if err != nil {
-		return nil, fmt.Errorf("output %s: %w", path, err)
+		return nil, err
 	}
 	if !st.IsDir() {
-		return nil, fmt.Errorf("output %s: %s is not a directory", path, dir)
+		return nil, fmt.Errorf("output %s: %s: %w", path, dir, syscall.ENOTDIR)
 	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("output %s: is a directory", path)
+		return nil, fmt.Errorf("output %s: %w", path, syscall.EISDIR)
 	}
 	p, err := renameio.NewPendingFile(path, renameio.WithTempDir(dir), renameio.WithPermissions(0o644))
 	if err != nil {
+		removeMade(made)
 		return nil, fmt.Errorf("output %s: %w", path, err)
 	}
-	f := &File{path: path, pending: p, chunks: make(chan []byte, 8), sum: make(chan []byte, 1)}
+	f := &File{path: path, pending: p, made: made, chunks: make(chan []byte, 8), sum: make(chan []byte, 1)}
 	go hashLoop(f.chunks, f.sum)
 	liveMu.Lock()
 	live[f] = true
@@ -141,6 +148,7 @@ func (f *File) Abort() {
 	forget(f)
 	f.checksum()
 	f.pending.Cleanup()
+	removeMade(f.made)
 }
 
 func forget(f *File) {
@@ -191,6 +199,7 @@ func WriteFile(path string, data []byte) (Result, error) {
 type Dir struct {
 	path string
 	tmp  string
+	made []string // parent folders CreateDir made, removed again on Abort
 	mu   sync.Mutex
 	done bool
 }
@@ -200,27 +209,66 @@ var (
 	liveDirs   = map[*Dir]bool{}
 )
 
-// CreateDir starts writing the folder path.
+// makeParent creates the folder dir of the output path when it is missing
+// and returns what it is, with the folders it created, deepest first.
+func makeParent(path, dir string) (os.FileInfo, []string, error) {
+	var made []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); !errors.Is(err, fs.ErrNotExist) || d == filepath.Dir(d) {
+			break
+		}
+		made = append(made, d)
+	}
+	if len(made) > 0 {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			removeMade(made)
+			return nil, nil, fmt.Errorf("output %s: %w", path, err)
+		}
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		removeMade(made)
+		return nil, nil, fmt.Errorf("output %s: %w", path, err)
+	}
+	return st, made, nil
+}
+
+// removeMade removes the folders makeParent created for an output that
+// was not committed, as long as they are empty (another output of the run
+// may have been committed into them).
+func removeMade(made []string) {
+	for _, d := range made {
+		if os.Remove(d) != nil {
+			return
+		}
+	}
+}
+
+// CreateDir starts writing the folder path, creating its missing parent
+// folders.
 func CreateDir(path string) (*Dir, error) {
 	path = filepath.Clean(path)
 	parent := filepath.Dir(path)
-	if st, err := os.Stat(parent); err != nil {
-		return nil, fmt.Errorf("output %s: %w", path, err)
+	st, made, err := makeParent(path, parent)
+	if err != nil {
+		return nil, err
 	} else if !st.IsDir() {
-		return nil, fmt.Errorf("output %s: %s is not a directory", path, parent)
+		return nil, fmt.Errorf("output %s: %s: %w", path, parent, syscall.ENOTDIR)
 	}
 	if st, err := os.Stat(path); err == nil && !st.IsDir() {
 		return nil, fmt.Errorf("output %s: exists and is not a folder", path)
 	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(path)+".tmp-")
 	if err != nil {
+		removeMade(made)
 		return nil, fmt.Errorf("output %s: %w", path, err)
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		os.RemoveAll(tmp)
+		removeMade(made)
 		return nil, fmt.Errorf("output %s: %w", path, err)
 	}
-	d := &Dir{path: path, tmp: tmp}
+	d := &Dir{path: path, tmp: tmp, made: made}
 	liveDirsMu.Lock()
 	liveDirs[d] = true
 	liveDirsMu.Unlock()
@@ -294,6 +342,7 @@ func (d *Dir) Abort() {
 	d.done = true
 	forgetDir(d)
 	os.RemoveAll(d.tmp)
+	removeMade(d.made)
 }
 
 func forgetDir(d *Dir) {

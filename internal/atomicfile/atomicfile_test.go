@@ -58,7 +58,58 @@ func TestAbortAll(t *testing.T) {
 }
 
 func TestCreateInMissingFolder(t *testing.T) {
-	if _, err := Create(filepath.Join(t.TempDir(), "no", "such", "out.csv")); err == nil {
-		t.Error("Create in a missing folder succeeded")
+	path := filepath.Join(t.TempDir(), "no", "such", "out.csv")
+	f, err := Create(path)
+	if err != nil {
+		t.Fatalf("Create in a missing folder: %v", err)
+	}
+	f.Write([]byte("x"))
+	if _, err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(path); err != nil || string(b) != "x" {
+		t.Errorf("ReadFile = %q, %v; want x", b, err)
+	}
+}
+
+func TestAbortRemovesMadeFolders(t *testing.T) {
+	dir := t.TempDir()
+	f, err := Create(filepath.Join(dir, "a", "b", "out.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("x"))
+	f.Abort()
+	d, err := CreateDir(filepath.Join(dir, "c", "parts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Abort()
+	if names := entries(t, dir); len(names) != 0 {
+		t.Errorf("after Abort the folder holds %v, want nothing", names)
+	}
+}
+
+func entries(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func TestCreateUnderAFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o644)
+	if _, err := Create(filepath.Join(file, "out.csv")); err == nil {
+		t.Error("Create under a file succeeded")
+	}
+	if _, err := CreateDir(filepath.Join(file, "parts")); err == nil {
+		t.Error("CreateDir under a file succeeded")
 	}
 }
