@@ -23,11 +23,11 @@ type Proposal struct {
 
 // proposeAction maps a column's role and entity to an action:
 //
-//	direct      drop; hash (keyed, join keys: EMAIL, USERNAME); dates of
-//	            birth truncated to the year; free text redacted
+//	direct      drop; hash (keyed, join keys: EMAIL, USERNAME); free text
+//	            redacted
 //	identifier  tokenize (keyed)
-//	quasi       generalize: postal code prefix 3, age and birth year in
-//	            bins of 10, dates truncated to the year, coordinates in
+//	quasi       generalize: postal codes and ages left to the k-anonymity
+//	            search (masked digits, bins), dates truncated to the year, coordinates in
 //	            0.1° bins, categories by an ARX hierarchy when one is
 //	            known (hierarchies[column]), else kept for review
 //	sensitive   keep (for l-diversity, t-closeness or DP); credentials drop
@@ -41,8 +41,8 @@ func proposeAction(c *Column, hierarchies map[string]string) Proposal {
 			return Proposal{Action: "hash", Params: [][2]string{{"key_env", q(KeyEnv)}},
 				Note: "keyed pseudonym: joins across tables keep working; the output is still personal data"}
 		case "DATE_OF_BIRTH":
-			return Proposal{Action: "generalize", Params: [][2]string{{"truncate", q("year")}},
-				Note: "year of birth only (HIPAA Safe Harbor keeps the year)"}
+			return Proposal{Action: "drop",
+				Note: "even its year is a quasi-identifier: to keep the year, set role quasi with truncate year"}
 		case "FREE_TEXT":
 			return Proposal{Action: "redact", Note: "free text: PII found inside is replaced"}
 		}
@@ -53,9 +53,9 @@ func proposeAction(c *Column, hierarchies map[string]string) Proposal {
 	case RoleQuasi:
 		switch {
 		case c.Entity == "POSTAL_CODE":
-			return Proposal{Action: "generalize", Params: [][2]string{{"prefix", "3"}}}
+			return Proposal{Action: "generalize", Note: "digits masked from the end, as many as the k-anonymity search needs"}
 		case c.Entity == "AGE" || c.Entity == "BIRTH_YEAR":
-			return Proposal{Action: "generalize", Params: [][2]string{{"width", "10"}}}
+			return Proposal{Action: "generalize", Note: "bins as wide as the k-anonymity search needs"}
 		case c.Entity == "DATE":
 			return Proposal{Action: "generalize", Params: [][2]string{{"truncate", q("year")}}}
 		case c.Entity == "GEO" && c.Subtype == "COORDINATE":

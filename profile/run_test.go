@@ -361,8 +361,10 @@ func TestDraftPolicyParses(t *testing.T) {
 	if err != nil {
 		t.Fatalf("policies.ParseBytes(draft of adult) = %v\n%s", err, draft)
 	}
-	if c := pol.Column("age"); c == nil || c.Action != policies.ActionGeneralize || c.Width != 10 {
-		t.Errorf("age policy = %+v, want generalize width 10", c)
+	// Age is left to the k-anonymity search: generalize with no
+	// parameter of its own.
+	if c := pol.Column("age"); c == nil || c.Action != policies.ActionGeneralize || c.Width != 0 || c.Hierarchy != "" {
+		t.Errorf("age policy = %+v, want generalize with no width or hierarchy", c)
 	}
 	if pol.Privacy == nil || pol.Privacy.K != 5 {
 		t.Errorf("privacy = %+v, want k 5", pol.Privacy)
@@ -397,8 +399,11 @@ func TestDraftPolicyParses(t *testing.T) {
 			if c.Entity == "EMAIL" && (d.Action != "hash" || d.KeyEnv != profile.KeyEnv) {
 				t.Errorf("%s: email column %s = %s key_env %q, want hash with %s", file, c.Name, d.Action, d.KeyEnv, profile.KeyEnv)
 			}
-			if c.Entity == "POSTAL_CODE" && d.Prefix != 3 {
-				t.Errorf("%s: postal code %s prefix %d, want 3", file, c.Name, d.Prefix)
+			if c.Entity == "POSTAL_CODE" && (d.Action != "generalize" || d.Prefix != 0) {
+				t.Errorf("%s: postal code %s = %s prefix %d, want generalize left to the search", file, c.Name, d.Action, d.Prefix)
+			}
+			if c.Entity == "DATE_OF_BIRTH" && d.Action != "drop" {
+				t.Errorf("%s: birth date %s = %s, want drop", file, c.Name, d.Action)
 			}
 		}
 	}
