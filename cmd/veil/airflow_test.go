@@ -359,3 +359,31 @@ func TestAirflowKubernetesDAG(t *testing.T) {
 		t.Errorf("termination log = %q, %v; want the error naming the file", msg, err)
 	}
 }
+
+// TestSkipIfDoneSeesHierarchies checks that a changed generalization
+// hierarchy, a file the policy only refers to, makes a new run: the
+// manifest hashes it with the policy.
+func TestSkipIfDoneSeesHierarchies(t *testing.T) {
+	const ds = "2026-11-28"
+	data, policy := airflowSite(t, ds, "")
+	in := filepath.Join(data, "exports", ds, "customers.csv")
+	out := filepath.Join(data, "anon.csv")
+	args := []string{"anonymize", in, "--policy", policy, "--out", out, "--skip-if-done", "--progress", "never"}
+	t.Setenv("VEIL_HASH_KEY", "test-key-not-secret")
+	if r := runVeil(t, args...); r.code != exitOK {
+		t.Fatalf("first run: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := runVeil(t, args...); r.code != exitSkipped {
+		t.Fatalf("second run: exit %d, want 99", r.code)
+	}
+	hier := filepath.Join(filepath.Dir(policy), "customers_hierarchy_age.csv")
+	h := readFile(t, hier)
+	os.WriteFile(hier, bytes.ReplaceAll(h, []byte("-"), []byte(" to ")), 0o644)
+	r := runVeil(t, args...)
+	if r.code != exitOK || r.summary.Status != "ok" {
+		t.Fatalf("after the age hierarchy changed: exit %d status %q, want a new run\n%s", r.code, r.summary.Status, r.stderr)
+	}
+	if !bytes.Contains(readFile(t, out), []byte(" to ")) {
+		t.Error("the new run did not use the changed hierarchy")
+	}
+}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/veil-data/veil/policies"
 )
 
 // A manifest records what produced an output: the inputs' and policy's
@@ -47,6 +49,11 @@ type manifest struct {
 type fileHash struct {
 	Path   string `json:"path"`
 	SHA256 string `json:"sha256"`
+	// Files are the files a policy refers to (generalization
+	// hierarchies): a changed hierarchy changes the output as much as a
+	// changed policy. Key files are not hashed: a hash of a weak key would
+	// let anyone holding the manifest test guesses of it.
+	Files []fileHash `json:"files,omitempty"`
 }
 
 type manifestDP struct {
@@ -147,8 +154,36 @@ func hashInputs(spec runSpec) ([]fileHash, *fileHash, error) {
 			return nil, nil, usagef("policy %v", err)
 		}
 		pol = &fileHash{Path: spec.policy, SHA256: sum}
+		// An invalid policy fails the run itself, with its own message.
+		if p, err := policies.Parse(spec.policy); err == nil {
+			for _, c := range p.Columns {
+				if c.Hierarchy == "" {
+					continue
+				}
+				path := p.ResolvePath(c.Hierarchy)
+				sum, err := hashPath(path)
+				if err != nil {
+					return nil, nil, usagef("policy %s: column %q: hierarchy %v", spec.policy, c.Name, err)
+				}
+				pol.Files = append(pol.Files, fileHash{Path: path, SHA256: sum})
+			}
+		}
 	}
 	return ins, pol, nil
+}
+
+// sameHashes reports whether two lists of files have the same contents, in
+// order (paths may differ: a moved file with the same bytes matches).
+func sameHashes(a, b []fileHash) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].SHA256 != b[i].SHA256 {
+			return false
+		}
+	}
+	return true
 }
 
 // readManifest reads the manifest of out, or returns nil when there is none
@@ -176,7 +211,7 @@ func (m *manifest) matches(command string, ins []fileHash, pol *fileHash, seed *
 			return false
 		}
 	}
-	if (m.Policy == nil) != (pol == nil) || (pol != nil && m.Policy.SHA256 != pol.SHA256) {
+	if (m.Policy == nil) != (pol == nil) || (pol != nil && !sameHashes(append([]fileHash{*m.Policy}, m.Policy.Files...), append([]fileHash{*pol}, pol.Files...))) {
 		return false
 	}
 	if (m.Seed == nil) != (seed == nil) || (seed != nil && *m.Seed != *seed) {
