@@ -17,7 +17,9 @@ import (
 func init() { defaultPrivacy = kanonEngine{} }
 
 // kanonEngine finds the generalization with package kanon: the optimal
-// full-domain search or Mondrian, as the policy's privacy.algorithm says.
+// full-domain search or Mondrian, as the policy's privacy.algorithm says,
+// and with privacy.local_recoding, the optimal solution's suppressed rows
+// recoded class by class (kanon.LocalRecode).
 type kanonEngine struct{}
 
 // ErrRowOrder is returned when the input's row numbers do not run 1, 2, 3,
@@ -27,7 +29,8 @@ var ErrRowOrder = errors.New("rows are not numbered 1, 2, 3, ... (a folder of pa
 
 // Fit reads the quasi-identifiers once (pass 1), runs the search and
 // returns the recoding pass 2 applies. Memory: the distinct combinations
-// of quasi-identifier codes, and 4 bytes per row (the row's combination).
+// of quasi-identifier codes (12 bytes each with up to 64 bits of codes),
+// and 4 bytes per row (the row's entry).
 func (kanonEngine) Fit(ctx context.Context, job *PrivacyJob) (*PrivacyResult, error) {
 	pr := job.Privacy
 	p := job.Policy
@@ -116,7 +119,12 @@ func (kanonEngine) Fit(ctx context.Context, job *PrivacyJob) (*PrivacyResult, er
 	if err != nil {
 		return nil, err
 	}
-	cfg := kanon.Config{K: max(pr.K, 1), SuppressionLimit: pr.SuppressionLimit, Metric: kanon.Metric(pr.Metric)}
+	// Rows now point at the table's entries; the table's own map from
+	// combinations to entries can go.
+	rows.each(func(row int64, idx int32) { rows.set(row, int32(tab.Entry(int(idx)))) })
+	tab.ReleaseEntryMap()
+	cfg := kanon.Config{K: max(pr.K, 1), SuppressionLimit: pr.SuppressionLimit, Metric: kanon.Metric(pr.Metric),
+		LocalRecoding: pr.LocalRecoding && pr.Algorithm != "mondrian"}
 	if l := pr.LDiversity; l != nil {
 		cfg.LDiversity = &kanon.LDiversity{Column: l.Column, Variant: orDefault(l.Variant, kanon.DistinctL), L: l.L, C: l.C}
 	}
@@ -133,12 +141,10 @@ func (kanonEngine) Fit(ctx context.Context, job *PrivacyJob) (*PrivacyResult, er
 	if err != nil {
 		return nil, err
 	}
-	// Entries of rows, suppressed rows.
+	// Suppressed rows.
 	sup := &RowSet{}
-	rows.each(func(row int64, idx int32) {
-		e := tab.Entry(int(idx))
-		rows.set(row, int32(e))
-		if res.Suppressed(e) {
+	rows.each(func(row int64, e int32) {
+		if res.Suppressed(int(e)) {
 			sup.Add(row)
 		}
 	})

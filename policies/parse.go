@@ -882,7 +882,7 @@ func (p *Policy) LoadedHierarchy(c *Column) (*Hierarchy, error) {
 	return h, nil
 }
 
-var privacyKeys = []string{"k", "suppression_limit", "algorithm", "metric", "l_diversity", "t_closeness", "max_epsilon", "max_delta"}
+var privacyKeys = []string{"k", "suppression_limit", "algorithm", "metric", "l_diversity", "t_closeness", "local_recoding", "max_epsilon", "max_delta"}
 
 func (d *decoder) privacy(n *yaml.Node) *Privacy {
 	pr := &Privacy{line: n.Line, col: n.Column}
@@ -890,6 +890,7 @@ func (d *decoder) privacy(n *yaml.Node) *Privacy {
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
 		return pr
 	}
+	var local *yaml.Node
 	for _, kv := range d.mapping(n, "privacy") {
 		k, v := kv[0], kv[1]
 		path := "privacy." + k.Value
@@ -911,6 +912,9 @@ func (d *decoder) privacy(n *yaml.Node) *Privacy {
 			pr.LDiversity = d.lDiversity(v, path)
 		case "t_closeness":
 			pr.TCloseness = d.tCloseness(v, path)
+		case "local_recoding":
+			pr.LocalRecoding, _ = d.boolean(v, path)
+			local = v
 		case "max_epsilon":
 			if pr.MaxEpsilon, ok = d.number(v, path); ok && pr.MaxEpsilon <= 0 {
 				d.errorf(v, path, ErrValue, "must be positive")
@@ -922,6 +926,10 @@ func (d *decoder) privacy(n *yaml.Node) *Privacy {
 		default:
 			d.unknownKey(k, "privacy", privacyKeys)
 		}
+	}
+	if pr.LocalRecoding && pr.Algorithm == "mondrian" {
+		d.errorf(local, "privacy.local_recoding", ErrConflict,
+			"local recoding improves a solution of algorithm: optimal, and Mondrian already recodes class by class: remove local_recoding or use algorithm: optimal")
 	}
 	if pr.K > 0 || pr.LDiversity != nil || pr.TCloseness != nil {
 		if pr.Algorithm == "" {

@@ -126,6 +126,8 @@ func TestParseErrors(t *testing.T) {
 		{"hierarchy without level or model", "version: 1\ncolumns:\n  sex: {role: quasi, action: generalize, hierarchy: adult/adult_hierarchy_sex.csv}\n", ErrMissing, "p.yaml:3:22", "privacy.k"},
 		{"model without quasi", "version: 1\ncolumns:\n  a: keep\nprivacy:\n  k: 5\n", ErrMissing, "p.yaml:2:1", "role: quasi"},
 		{"k too small", "version: 1\ncolumns:\n  a: {role: quasi, action: keep}\nprivacy:\n  k: 1\n", ErrValue, "p.yaml:5:6", "at least 2"},
+		{"local recoding with mondrian", "version: 1\ncolumns:\n  a: {role: quasi, action: keep}\nprivacy:\n  k: 5\n  algorithm: mondrian\n  local_recoding: true\n", ErrConflict, "p.yaml:7:19", "use algorithm: optimal"},
+		{"local recoding not a boolean", "version: 1\ncolumns:\n  a: {role: quasi, action: keep}\nprivacy:\n  k: 5\n  local_recoding: yes please\n", ErrType, "p.yaml:6:19", "want true or false"},
 		{"l-diversity incomplete", "version: 1\ncolumns:\n  a: {role: quasi, action: keep}\nprivacy:\n  l_diversity: {l: 3, variant: recursive}\n", ErrMissing, "p.yaml:5:16", "sensitive column"},
 		{"gate out of range", "version: 1\ncolumns:\n  a: keep\ngates:\n  max_prosecutor_risk: 1.5\n", ErrValue, "p.yaml:5:24", "between 0 and 1"},
 		{"unknown gate", "version: 1\ncolumns:\n  a: keep\ngates:\n  min_kk: 5\n", ErrUnknownKey, "p.yaml:5:3", `did you mean "min_k"`},
@@ -156,6 +158,32 @@ func TestParseErrors(t *testing.T) {
 			var c interface{ ExitClass() string }
 			if !errors.As(err, &c) || c.ExitClass() != "policy" {
 				t.Errorf("error %T has no ExitClass policy", err)
+			}
+		})
+	}
+}
+
+// TestParseLocalRecoding checks privacy.local_recoding: off unless set,
+// and kept with the default algorithm (optimal).
+func TestParseLocalRecoding(t *testing.T) {
+	tests := []struct {
+		name, privacy string
+		want          bool
+	}{
+		{"absent", "k: 5", false},
+		{"true", "k: 5\n  suppression_limit: 0.04\n  local_recoding: true", true},
+		{"false", "k: 5\n  local_recoding: false", false},
+		{"true with optimal", "k: 5\n  algorithm: optimal\n  local_recoding: true", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "version: 1\ncolumns:\n  a: {role: quasi, action: keep}\nprivacy:\n  " + tc.privacy + "\n"
+			p, err := ParseBytes([]byte(src), "p.yaml")
+			if err != nil {
+				t.Fatalf("ParseBytes(%q) = %v", src, err)
+			}
+			if p.Privacy.LocalRecoding != tc.want || p.Privacy.Algorithm != "optimal" {
+				t.Errorf("ParseBytes(%q): local_recoding %v, algorithm %q; want %v, optimal", src, p.Privacy.LocalRecoding, p.Privacy.Algorithm, tc.want)
 			}
 		})
 	}

@@ -153,6 +153,10 @@ type Privacy struct {
 	Metric           string  // entropy, loss, discernibility, precision or aecs
 	LDiversity       *LDiversity
 	TCloseness       *TCloseness
+	// LocalRecoding, with algorithm optimal, re-generalizes the rows the
+	// optimal solution suppresses, class by class, instead of leaving them
+	// out (ARX's local recoding).
+	LocalRecoding bool
 	// MaxEpsilon caps the total differential-privacy budget (ε) the policy
 	// may spend; 0 = no cap.
 	MaxEpsilon float64

@@ -99,6 +99,7 @@ func TestSchemaRejectsInvalidPolicies(t *testing.T) {
 		"hash, both keys":  "version: 1\ncolumns:\n  a: {action: hash, key_env: A, key_file: b}\n",
 		"k as a string":    "version: 1\ncolumns:\n  a: {role: quasi, action: keep}\nprivacy: {k: five}\n",
 		"gate above 1":     "version: 1\ncolumns:\n  a: keep\ngates: {max_tvd_1way: 2}\n",
+		"local_recoding 1": "version: 1\ncolumns:\n  a: {role: quasi, action: keep}\nprivacy: {k: 5, local_recoding: 1}\n",
 		"unknown top key":  "version: 1\ncolumns:\n  a: keep\nprivcy: {}\n",
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // snapshot holds the equivalence classes of one transformation: for each
@@ -25,6 +26,56 @@ type snapshot struct {
 	// runs reports that the classes come in runs of equal code of the
 	// table's top column, the runs in increasing code order.
 	runs bool
+	// stopped reports that the grouping gave up early (see earlyStop):
+	// the snapshot is incomplete and only says that the node fails.
+	stopped bool
+}
+
+// earlyStop lets a grouping by runs give up as soon as the rows in
+// classes smaller than k exceed over: the node then fails k-anonymity
+// with the suppression limit, whatever the classes not yet grouped. A
+// class is complete at the end of its run (every class lies in one run),
+// so the count only grows. The two goroutines of a grouping share it.
+//
+// A complete snapshot of a failing node is still worth its cost when the
+// cache keeps it (later roll-ups start from it), so the grouping stops
+// only when the classes so far, extrapolated to the whole source, say the
+// cache would not: more than half the source's classes and more than
+// 64k, or more than the cache takes. Stopping or not never changes the
+// search's result, only its speed.
+type earlyStop struct {
+	k, over  int64
+	n        int64 // source classes
+	small    int64 // snapshots this small are cached whatever their source
+	maxCache int64 // the largest snapshot the cache takes
+	rows     atomic.Int64
+	entries  atomic.Int64 // source classes grouped so far
+	classes  atomic.Int64 // classes found so far
+	hit      atomic.Bool
+}
+
+// newEarlyStop returns the early stop of a grouping of src for the
+// criteria cr, with the cache c.
+func newEarlyStop(cr *criteria, src *snapshot, c *snapshotCache) *earlyStop {
+	return &earlyStop{k: cr.k, over: cr.maxOut, n: int64(src.len()), small: int64(c.small), maxCache: int64(c.budget / 2)}
+}
+
+// done records a grouped run of entries source classes that gave classes
+// classes, small rows of them in classes smaller than k, and reports
+// whether the grouping should stop.
+func (s *earlyStop) done(entries, classes, small int64) bool {
+	rows := s.rows.Load()
+	if small > 0 {
+		rows = s.rows.Add(small)
+	}
+	e, c := s.entries.Add(entries), s.classes.Add(classes)
+	if rows > s.over && e > 0 {
+		proj := c * s.n / e
+		if (2*proj > s.n && proj > s.small) || proj > s.maxCache {
+			s.hit.Store(true)
+		}
+	}
+	return s.hit.Load()
 }
 
 func (s *snapshot) len() int { return len(s.count) }
@@ -51,6 +102,7 @@ type snapshotCache struct {
 	snaps  []*snapshot
 	total  int
 	budget int
+	small  int // see cacheSmall
 	clock  uint64
 }
 
@@ -79,11 +131,15 @@ func below(a, b []uint8) bool {
 	return true
 }
 
+// cacheSmall is the number of classes up to which a snapshot is cached
+// even when it is not much smaller than its source.
+const cacheSmall = 1 << 16
+
 // put offers s to the cache; it is kept if it is smaller than its source
 // (rolling up from it saves work) and fits the budget, evicting the least
 // recently used snapshots.
 func (c *snapshotCache) put(s, src *snapshot) {
-	if (s.len() > src.len()/2 && s.len() > 1<<16) || s.len() > c.budget/2 {
+	if (s.len() > src.len()/2 && s.len() > c.small) || s.len() > c.budget/2 {
 		return
 	}
 	c.mu.Lock()
@@ -130,6 +186,8 @@ type worker struct {
 	runStarts []int32
 	// helper, when set, groups half of large sources in parallel.
 	helper *worker
+	// stop, when set, lets groupings by runs stop early.
+	stop *earlyStop
 }
 
 // lift rewrites one column of a key: its code at the source's level
@@ -158,6 +216,9 @@ func groupify(t *Table, w *worker, levels []uint8, src *snapshot, hist, keepClas
 		}
 		if out == nil {
 			out = groupify1(w, levels, src, hist || keepClassOf)
+		}
+		if out.stopped {
+			return out
 		}
 		if hist {
 			sortByClass(w, src.len(), out.len())
@@ -321,12 +382,16 @@ func groupifyRuns(t *Table, w *worker, levels []uint8, src *snapshot, needClass 
 	var wg sync.WaitGroup
 	if mid < nr {
 		wg.Go(func() {
-			b = groupRuns(w.helper, src, starts[mid:], w.lifts, keep, w.classOf, needClass)
+			b = groupRuns(w.helper, src, starts[mid:], w.lifts, keep, w.classOf, needClass, w.stop)
 		})
 	}
-	a := groupRuns(w, src, starts[:mid+1], w.lifts, keep, w.classOf, needClass)
+	a := groupRuns(w, src, starts[:mid+1], w.lifts, keep, w.classOf, needClass, w.stop)
 	wg.Wait()
 	out := &snapshot{levels: slices.Clone(levels), keys: a.keys, count: a.count, runs: true, transient: true}
+	if w.stop != nil && w.stop.hit.Load() {
+		out.stopped = true
+		return out
+	}
 	if b != nil {
 		base := int32(len(out.count))
 		out.keys = append(out.keys, b.keys...)
@@ -343,8 +408,9 @@ func groupifyRuns(t *Table, w *worker, levels []uint8, src *snapshot, needClass 
 
 // groupRuns groups the source classes of the runs starts[0]..starts[len-1]
 // (one run between two boundaries), numbering classes from 0 in order of
-// first appearance; classOf receives local class numbers.
-func groupRuns(w *worker, src *snapshot, starts []int32, lifts []lift, keep uint64, classOf []int32, needClass bool) *snapshot {
+// first appearance; classOf receives local class numbers. With stop set,
+// it gives up once stop is hit (by either goroutine).
+func groupRuns(w *worker, src *snapshot, starts []int32, lifts []lift, keep uint64, classOf []int32, needClass bool, stop *earlyStop) *snapshot {
 	out := &snapshot{keys: w.okeys[:0], count: w.ocount[:0], transient: true}
 	for r := 0; r+1 < len(starts); r++ {
 		lo, hi := int(starts[r]), int(starts[r+1])
@@ -384,6 +450,19 @@ func groupRuns(w *worker, src *snapshot, starts []int32, lifts []lift, keep uint
 			out.count[j] += src.count[i]
 			if needClass {
 				classOf[i] = j
+			}
+		}
+		if stop != nil {
+			// The run's classes are complete: count the rows of those
+			// smaller than k.
+			var small int64
+			for _, c := range out.count[base:] {
+				if int64(c) < stop.k {
+					small += int64(c)
+				}
+			}
+			if stop.done(int64(hi-lo), int64(len(out.count))-int64(base), small) {
+				break
 			}
 		}
 	}

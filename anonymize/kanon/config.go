@@ -77,6 +77,12 @@ type Config struct {
 	// medianOnly makes Mondrian cut only after the median value, as the
 	// reference implementations do (tests compare with them).
 	medianOnly bool
+	// noEarlyStop makes the optimal search group every checked node
+	// completely (tests compare the results with and without).
+	noEarlyStop bool
+	// cacheSmall, when set, replaces cacheSmall (tests make early stops
+	// happen on small tables).
+	cacheSmall int
 }
 
 // LDiversity asks that every class hold L well-represented values of the

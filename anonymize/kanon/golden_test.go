@@ -64,7 +64,7 @@ func TestOptimalAdultGolden(t *testing.T) {
 			if s.SuppressedRows != tc.suppressed {
 				t.Errorf("Optimal(%s) suppressed = %d, want %d", tc.name, s.SuppressedRows, tc.suppressed)
 			}
-			t.Logf("%s: levels %v, checked %d of %d, paths %d, rare-value failures %d", tc.name, got, s.Search.Checked, s.Search.Transformations, s.Search.Paths, s.Search.RareValues)
+			t.Logf("%s: levels %v, checked %d of %d (%d stopped early), paths %d, rare-value failures %d", tc.name, got, s.Search.Checked, s.Search.Transformations, s.Search.StoppedEarly, s.Search.Paths, s.Search.RareValues)
 		})
 	}
 }

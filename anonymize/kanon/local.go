@@ -113,10 +113,20 @@ func LocalRecode(ctx context.Context, t *Table, cfg Config, g *Result) (*Result,
 	s.Levels = g.Summary.Levels
 	s.Search = g.Summary.Search
 	var recoded int64
+	perRound := make([]int64, len(levels))
 	for e, r := range round {
 		if r > 0 {
 			recoded += int64(t.counts[e])
+			perRound[r] += int64(t.counts[e])
 		}
+	}
+	recodings := make([]Recoding, 0, rounds)
+	for r := 1; r < len(levels); r++ {
+		lv := map[string]int{}
+		for q, c := range t.cols {
+			lv[c.name] = int(levels[r][q])
+		}
+		recodings = append(recodings, Recoding{Levels: lv, Rows: perRound[r]})
 	}
 	s.Local = &LocalRecodingGain{
 		Rounds:           rounds,
@@ -125,6 +135,7 @@ func LocalRecode(ctx context.Context, t *Table, cfg Config, g *Result) (*Result,
 		ClassesBefore: g.Summary.Classes, ClassesAfter: s.Classes,
 		RecodedRows:          recoded,
 		DiscernibilityBefore: g.Summary.InformationLoss.Discernibility, DiscernibilityAfter: s.InformationLoss.Discernibility,
+		Recodings: recodings,
 	}
 	return res, nil
 }

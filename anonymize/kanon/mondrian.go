@@ -62,14 +62,14 @@ func Mondrian(ctx context.Context, t *Table, cfg Config) (*Result, error) {
 		case len(groups) == 0 && supRows == t.n && len(mo.fixed) == 0 && !mo.anyMissing():
 			e.Reasons = append(e.Reasons, "the whole table, as one class, does not meet it")
 		default:
-			what := "which quasi-identifiers are missing"
+			what := "the quasi-identifiers they miss"
 			if len(mo.fixed) > 0 {
-				what = fmt.Sprintf("the values of the columns the policy fixes (%s) and in which quasi-identifiers are missing", quoteList(mo.fixedNames()))
+				what = fmt.Sprintf("the values of the columns the policy fixes (%s) and the quasi-identifiers they miss", quoteList(mo.fixedNames()))
 			}
-			e.Reasons = append(e.Reasons, fmt.Sprintf("%d rows share %s with too few others (Mondrian never merges them), and at most %d may be suppressed",
+			e.Reasons = append(e.Reasons, fmt.Sprintf("%d rows are in groups that fail the target on their own (Mondrian groups rows by %s and never merges groups), and at most %d may be suppressed",
 				supRows, what, maxOut))
 			if len(mo.fixed) > 0 {
-				e.Hints = append(e.Hints, "let the search generalize those columns (generalize with a hierarchy and no level)")
+				e.Hints = append(e.Hints, "let the search generalize those columns (action: generalize with a hierarchy; numbers and codes also with no parameter)")
 			}
 			e.Hints = append(e.Hints, fmt.Sprintf("suppression_limit of at least %.4g", math.Ceil(float64(supRows)/float64(t.n)*1e4)/1e4))
 		}

@@ -63,7 +63,10 @@ func Optimal(ctx context.Context, t *Table, cfg Config) (*Result, error) {
 	o.state = make([]uint8, o.lt.size)
 	// The cache holds up to a quarter as many classes as the table has
 	// entries (12 bytes each), and at least 256k.
-	o.cache = &snapshotCache{root: rootSnapshot(t), budget: max(1<<18, t.Distinct()/4)}
+	o.cache = &snapshotCache{root: rootSnapshot(t), budget: max(1<<18, t.Distinct()/4), small: cacheSmall}
+	if cfg.cacheSmall > 0 {
+		o.cache.small = cfg.cacheSmall
+	}
 	if err := o.run(ctx); err != nil {
 		return nil, err
 	}
@@ -78,7 +81,7 @@ func Optimal(ctx context.Context, t *Table, cfg Config) (*Result, error) {
 	s := &r.Summary
 	s.Algorithm = "optimal"
 	s.Metric = string(o.metric)
-	s.Search = &SearchStats{Transformations: o.lt.size, Checked: o.checks, Paths: o.paths, RareValues: o.marginal}
+	s.Search = &SearchStats{Transformations: o.lt.size, Checked: o.checks, StoppedEarly: o.stopped, Paths: o.paths, RareValues: o.marginal}
 	if cfg.LocalRecoding && s.SuppressedRows > 0 {
 		return LocalRecode(ctx, t, cfg, r)
 	}
@@ -160,11 +163,18 @@ func unreachable(t *Table, cfg *Config, o *optimal) error {
 		}
 		return e
 	}
-	var noTop []string
+	var noTop, fixed []string
 	for _, c := range t.cols {
-		if c.h != nil && !c.h.top {
+		switch {
+		case c.fixed:
+			fixed = append(fixed, c.name)
+		case c.h != nil && !c.h.top:
 			noTop = append(noTop, c.name)
 		}
+	}
+	if len(fixed) > 0 {
+		e.Reasons = append(e.Reasons, fmt.Sprintf("the policy fixes the released values of %s (an action other than generalize with no level), so the search cannot generalize them", quoteList(fixed)))
+		e.Hints = append(e.Hints, fmt.Sprintf("let the search generalize %s (action: generalize with a hierarchy; numbers and codes also with no parameter)", quoteList(fixed)))
 	}
 	if len(noTop) > 0 {
 		e.Reasons = append(e.Reasons, fmt.Sprintf("the hierarchies of %s have no single top value, so their columns can never be generalized entirely", quoteList(noTop)))
@@ -206,7 +216,12 @@ func unreachable(t *Table, cfg *Config, o *optimal) error {
 		if cfg.LDiversity != nil || cfg.TCloseness != nil {
 			e.Hints = append(e.Hints, "a weaker l or a larger t")
 		}
-		e.Hints = append(e.Hints, "a smaller k", "fewer quasi-identifiers", "algorithm: mondrian (no suppression, classes cut to fit)")
+		e.Hints = append(e.Hints, "a smaller k", "fewer quasi-identifiers")
+		if len(fixed) == 0 {
+			// Mondrian cuts classes to fit, but never merges rows whose
+			// fixed values differ.
+			e.Hints = append(e.Hints, "algorithm: mondrian (classes cut to fit, values of different hierarchy branches released as *)")
+		}
 	}
 	return e
 }

@@ -317,7 +317,7 @@ func recount(t *testing.T, c *oCase, tg *oTarget, r *Result) map[string]*oClass 
 		t.Errorf("recount: smallest class %d, summary says %d", minSize, s.MinClassSize)
 	}
 	maxOut := int(math.Floor(tg.limit*float64(len(c.qi)) + 1e-9))
-	if suppressed > maxOut && s.Algorithm != "optimal+local" {
+	if suppressed > maxOut {
 		t.Errorf("recount: %d rows suppressed, the limit allows %d", suppressed, maxOut)
 	}
 	return classes

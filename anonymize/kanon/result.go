@@ -101,7 +101,10 @@ type TClosenessSummary struct {
 type SearchStats struct {
 	Transformations int `json:"transformations"`
 	Checked         int `json:"checked"`
-	Paths           int `json:"paths"`
+	// StoppedEarly counts the checks that stopped grouping as soon as
+	// more rows than the limit were in classes smaller than k.
+	StoppedEarly int `json:"stopped_early"`
+	Paths        int `json:"paths"`
 	// RareValues counts nodes that failed without a check: rows with a
 	// value held by fewer than k rows outnumber the suppression limit.
 	RareValues int `json:"rare_values"`
@@ -124,6 +127,15 @@ type LocalRecodingGain struct {
 	RecodedRows          int64   `json:"recoded_rows"`
 	DiscernibilityBefore float64 `json:"discernibility_before"`
 	DiscernibilityAfter  float64 `json:"discernibility_after"`
+	// Recodings lists the rounds that released rows: the levels their
+	// rows were generalized to and how many rows they released.
+	Recodings []Recoding `json:"recodings"`
+}
+
+// Recoding is one round of local recoding.
+type Recoding struct {
+	Levels map[string]int `json:"levels"`
+	Rows   int64          `json:"rows"`
 }
 
 // ColumnGeneralized says how one quasi-identifier was released.

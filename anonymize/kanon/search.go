@@ -131,20 +131,21 @@ type evaluation struct {
 // with a few checks; every check tags the nodes below a failing node and
 // above a passing one (Flash's predictive tagging).
 type optimal struct {
-	t      *Table
-	cfg    *Config
-	metric Metric
-	cr     *criteria
-	mt     *metricTables
-	lt     lattice
-	state  []uint8
-	evals  map[int]*evaluation
-	cache  *snapshotCache
-	best   *evaluation
-	w      *worker
-	buf    []float64
-	checks int // nodes whose classes were computed
-	paths  int // binary searches run
+	t       *Table
+	cfg     *Config
+	metric  Metric
+	cr      *criteria
+	mt      *metricTables
+	lt      lattice
+	state   []uint8
+	evals   map[int]*evaluation
+	cache   *snapshotCache
+	best    *evaluation
+	w       *worker
+	buf     []float64
+	checks  int // nodes whose classes were computed
+	stopped int // checks that stopped early, the node failing
+	paths   int // binary searches run
 	// rare[q][l] is the number of rows whose value of column q at level l
 	// is held by fewer than k rows of the table: such rows are in classes
 	// smaller than k at every node with q at level l, so a node where it
@@ -329,8 +330,21 @@ func (o *optimal) check(x nodeKey) *evaluation {
 		return ev
 	}
 	src := o.cache.source(levels)
+	if !o.cfg.noEarlyStop {
+		o.w.stop = newEarlyStop(o.cr, src, o.cache)
+	}
 	snap := groupify(o.t, o.w, levels, src, o.cr.needsHist(), false)
+	o.w.stop = nil
 	ev := &evaluation{key: x}
+	if snap.stopped {
+		// More rows than the limit are in classes smaller than k: the
+		// node fails, and the grouping stopped there.
+		o.checks++
+		o.stopped++
+		o.evals[int(x.idx)] = ev
+		o.tagDown(int(x.idx))
+		return ev
+	}
 	ev.st = stats(o.t, o.mt, o.cr, o.w, levels, snap, nil)
 	ev.pk = ev.st.kOutliers <= o.cr.maxOut
 	ev.p = ev.st.suppressed <= o.cr.maxOut && ev.st.suppressed < o.t.n

@@ -431,6 +431,31 @@ func (e *Encoder) Table() (*Table, error) {
 		return t, nil
 	}
 	W := t.words
+	if len(t.sens) == 0 && W <= oldWords {
+		// Renumbering is one-to-one (dictionary codes are permuted,
+		// hierarchy codes kept) and no column leaves the key: distinct
+		// combinations stay distinct, so each entry is rewritten in place,
+		// without a second copy of the table.
+		e.slots = nil
+		src := make([]uint64, oldWords)
+		for j := range n {
+			copy(src, e.keys[j*oldWords:(j+1)*oldWords])
+			dst := e.keys[j*W : (j+1)*W]
+			clear(dst)
+			for i, c := range qcols {
+				o := old[i]
+				v := uint32(src[o.word] >> o.shift & (1<<o.bits - 1))
+				if remap[i] != nil {
+					v = remap[i][v]
+				}
+				dst[c.word] |= uint64(v) << c.shift
+			}
+		}
+		t.keys, t.counts = e.keys[:n*W], e.counts
+		e.keys, e.counts = nil, nil
+		t.finish()
+		return t, nil
+	}
 	t.keys = make([]uint64, 0, n*W)
 	t.slots = make([]int32, slotsFor(n))
 	entryOf := make([]int32, n)
@@ -641,6 +666,8 @@ type Table struct {
 	sensTotal [][]int64
 	// leafFreq[q][leaf] is the number of rows holding leaf of column q.
 	leafFreq [][]int64
+	// entryReleased reports that ReleaseEntryMap dropped entryOf.
+	entryReleased bool
 	// entryOf maps the encoder's combination indexes to entries (nil: the
 	// same).
 	entryOf []int32
@@ -660,29 +687,110 @@ type Table struct {
 func (t *Table) sortEntries() {
 	n := len(t.counts)
 	W := t.words
+	sorted := true
+	for i := 1; i < n && sorted; i++ {
+		sorted = compareKeys(t.keys[(i-1)*W:i*W], t.keys[i*W:(i+1)*W]) <= 0
+	}
+	if sorted {
+		return
+	}
+	if len(t.hist) > 0 {
+		t.sortEntriesWithHist()
+		return
+	}
+	// Sort the entries in place, carrying each one's former index: 4
+	// bytes per entry beside the table, which the permutation's inverse
+	// (the new index of each former one) then reuses.
+	orig := make([]int32, n)
+	for i := range orig {
+		orig[i] = int32(i)
+	}
+	sort.Sort(&entrySorter{keys: t.keys, counts: t.counts, orig: orig, w: W, tmp: make([]uint64, W)})
+	where := invertPermutation(orig)
+	if t.entryOf == nil {
+		t.entryOf = where
+	} else {
+		for i, e := range t.entryOf {
+			t.entryOf[i] = where[e]
+		}
+	}
+}
+
+// compareKeys orders packed keys by their most significant word first.
+func compareKeys(a, b []uint64) int {
+	for w := len(a) - 1; w >= 0; w-- {
+		if a[w] != b[w] {
+			return cmp.Compare(a[w], b[w])
+		}
+	}
+	return 0
+}
+
+// entrySorter sorts a table's entries (keys and counts) in place, with
+// their former indexes.
+type entrySorter struct {
+	keys   []uint64
+	counts []uint32
+	orig   []int32
+	w      int
+	tmp    []uint64
+}
+
+func (s *entrySorter) Len() int { return len(s.counts) }
+
+func (s *entrySorter) Less(i, j int) bool {
+	if s.w == 1 {
+		return s.keys[i] < s.keys[j]
+	}
+	return compareKeys(s.keys[i*s.w:(i+1)*s.w], s.keys[j*s.w:(j+1)*s.w]) < 0
+}
+
+func (s *entrySorter) Swap(i, j int) {
+	if s.w == 1 {
+		s.keys[i], s.keys[j] = s.keys[j], s.keys[i]
+	} else {
+		a, b := s.keys[i*s.w:(i+1)*s.w], s.keys[j*s.w:(j+1)*s.w]
+		copy(s.tmp, a)
+		copy(a, b)
+		copy(b, s.tmp)
+	}
+	s.counts[i], s.counts[j] = s.counts[j], s.counts[i]
+	s.orig[i], s.orig[j] = s.orig[j], s.orig[i]
+}
+
+// invertPermutation turns p into its inverse in place (p[i] = v becomes
+// p[v] = i) and returns it: each cycle is walked once, entries done marked
+// by complementing them.
+func invertPermutation(p []int32) []int32 {
+	for start := range p {
+		if p[start] < 0 {
+			continue
+		}
+		prev, cur := int32(start), p[start]
+		for cur != int32(start) {
+			next := p[cur]
+			p[cur] = ^prev
+			prev, cur = cur, next
+		}
+		p[start] = ^prev
+	}
+	for i := range p {
+		p[i] = ^p[i]
+	}
+	return p
+}
+
+// sortEntriesWithHist sorts the entries with their sensitive values.
+func (t *Table) sortEntriesWithHist() {
+	n := len(t.counts)
+	W := t.words
 	perm := make([]int32, n)
 	for i := range perm {
 		perm[i] = int32(i)
 	}
 	slices.SortFunc(perm, func(a, b int32) int {
-		ka, kb := t.keys[int(a)*W:int(a+1)*W], t.keys[int(b)*W:int(b+1)*W]
-		for w := W - 1; w >= 0; w-- {
-			if ka[w] != kb[w] {
-				return cmp.Compare(ka[w], kb[w])
-			}
-		}
-		return 0
+		return compareKeys(t.keys[int(a)*W:int(a+1)*W], t.keys[int(b)*W:int(b+1)*W])
 	})
-	sorted := true
-	for i, p := range perm {
-		if int(p) != i {
-			sorted = false
-			break
-		}
-	}
-	if sorted {
-		return
-	}
 	keys := make([]uint64, len(t.keys))
 	counts := make([]uint32, n)
 	where := make([]int32, n) // old entry -> new
@@ -713,12 +821,25 @@ func (t *Table) sortEntries() {
 }
 
 // Entry returns the entry of the combination index that Encoder.Add
-// returned for a row.
+// returned for a row. It panics after ReleaseEntryMap.
 func (t *Table) Entry(i int) int {
+	if t.entryReleased {
+		panic("kanon: Table.Entry called after ReleaseEntryMap")
+	}
 	if t.entryOf == nil {
 		return i
 	}
 	return int(t.entryOf[i])
+}
+
+// ReleaseEntryMap frees the map from the combination indexes Encoder.Add
+// returned to entries (4 bytes per distinct combination), for a caller
+// that has translated every index it keeps with Entry: on tables whose
+// rows are nearly all distinct, the map is as large as the caller's own
+// index of rows.
+func (t *Table) ReleaseEntryMap() {
+	t.entryOf = nil
+	t.entryReleased = true
 }
 
 func (t *Table) finish() {

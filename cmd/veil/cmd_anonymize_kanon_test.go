@@ -32,10 +32,23 @@ type kanonReport struct {
 		SuppressedRows int            `json:"suppressed_rows"`
 		Levels         map[string]int `json:"levels"`
 		Information    struct {
-			Entropy *float64 `json:"entropy"`
-			Loss    float64  `json:"loss"`
-			NCP     float64  `json:"ncp"`
+			Entropy        *float64 `json:"entropy"`
+			Loss           float64  `json:"loss"`
+			Discernibility float64  `json:"discernibility"`
+			NCP            float64  `json:"ncp"`
 		} `json:"information_loss"`
+		Local *struct {
+			Rounds           int     `json:"rounds"`
+			SuppressedBefore int     `json:"suppressed_before"`
+			SuppressedAfter  int     `json:"suppressed_after"`
+			LossBefore       float64 `json:"loss_before"`
+			LossAfter        float64 `json:"loss_after"`
+			RecodedRows      int     `json:"recoded_rows"`
+			Recodings        []struct {
+				Levels map[string]int `json:"levels"`
+				Rows   int            `json:"rows"`
+			} `json:"recodings"`
+		} `json:"local_recoding"`
 		Risk struct {
 			ProsecutorMax float64 `json:"prosecutor_max"`
 			SampleUniques float64 `json:"sample_uniques"`
@@ -127,14 +140,14 @@ func runKanon(t *testing.T, policy string) (veilResult, [][]string, kanonReport)
 
 var adultQIs = []string{"sex", "age", "race", "marital-status", "education", "native-country", "workclass", "occupation", "salary-class"}
 
-// TestAnonymizeKAnonymityAdult runs ARX's golden setup through the CLI
+// TestAnonymizeKanonAdult runs ARX's golden setup through the CLI
 // (k=5, 4 % suppression, all nine hierarchies: levels 1,0,1,1,3,2,2,0,1,
 // 1,046 classes, 906 rows suppressed, see
 // ../shared/design/kanon-reference.md) and rebuilds the expected output
 // from the input and the hierarchy files: every row generalized to the
 // reported levels, the rows of classes under k left out, the others in
 // input order.
-func TestAnonymizeKAnonymityAdult(t *testing.T) {
+func TestAnonymizeKanonAdult(t *testing.T) {
 	_, out, rep := runKanon(t, "adult_k5.yaml")
 	p := rep.Privacy
 	want := map[string]int{"sex": 1, "age": 0, "race": 1, "marital-status": 1, "education": 3, "native-country": 2, "workclass": 2, "occupation": 0, "salary-class": 1}
@@ -192,11 +205,11 @@ func TestAnonymizeKAnonymityAdult(t *testing.T) {
 	}
 }
 
-// TestAnonymizePrivacyModels runs each algorithm and privacy model through
+// TestAnonymizeKanonPrivacyModels runs each algorithm and privacy model through
 // the CLI and recounts the written output: every class has at least k
 // rows, is l-diverse and t-close as asked, and the report's figures are
 // the recount's.
-func TestAnonymizePrivacyModels(t *testing.T) {
+func TestAnonymizeKanonPrivacyModels(t *testing.T) {
 	tests := []struct {
 		policy    string
 		k         int
@@ -313,37 +326,104 @@ func checkTClose(t *testing.T, header []string, classes map[string][][]string, i
 	return worst
 }
 
-// TestAnonymizePrivacyUnreachable checks that a target no transformation
-// meets exits 4 with an explanation and writes nothing.
-func TestAnonymizePrivacyUnreachable(t *testing.T) {
+// TestAnonymizeKanonUnreachable checks the targets no transformation
+// meets: veil exits 4, says why and what would work, and writes nothing.
+// The row counts in the messages are recounted here from the input: rows
+// in classes of fewer than k rows at the most general transformation the
+// policy allows.
+func TestAnonymizeKanonUnreachable(t *testing.T) {
+	adultDir := mustAbs(t, "../../testdata/adult")
+	in := readCSV(t, adultCSV, ';')
+	header, rows := in[0], in[1:]
+	// failing counts the rows whose class (key) holds fewer than k rows.
+	failing := func(k int, key func(r []string) string) int {
+		n := map[string]int{}
+		for _, r := range rows {
+			n[key(r)]++
+		}
+		f := 0
+		for _, c := range n {
+			if c < k {
+				f += c
+			}
+		}
+		return f
+	}
+	col := func(r []string, name string) string { return r[indexOf(header, name)] }
+	// Native countries generalized to their region (level 1 of ARX's
+	// hierarchy); the hierarchy cut there has no single top value.
+	region := map[string]string{}
+	var noTop strings.Builder
+	for _, h := range readCSV(t, adultDir+"/adult_hierarchy_native-country.csv", ';') {
+		region[h[0]] = h[1]
+		fmt.Fprintf(&noTop, "%s;%s\n", h[0], h[1])
+	}
+	byRegion := failing(2000, func(r []string) string { return region[col(r, "native-country")] })
+	byFixed := failing(5, func(r []string) string { return col(r, "sex") + "|" + col(r, "race") + "|" + col(r, "age") })
+	need := func(n int) string {
+		return fmt.Sprintf("suppression_limit of at least %.4g", math.Ceil(float64(n)/30162*1e4)/1e4)
+	}
+
+	nine := func(privacy string) string {
+		var b strings.Builder
+		b.WriteString("version: 1\ncolumns:\n")
+		for _, c := range adultQIs {
+			fmt.Fprintf(&b, "  %s: {role: quasi, action: generalize, hierarchy: %s/adult_hierarchy_%s.csv}\n", c, adultDir, c)
+		}
+		return b.String() + "privacy:\n" + privacy
+	}
+	fixed := "version: 1\ndefault_action: drop\ncolumns:\n  sex: {role: quasi, action: keep}\n  race: {role: quasi, action: keep}\n  age: {role: quasi, action: keep}\nprivacy:\n  k: 5\n  suppression_limit: 0.001\n"
 	tests := []struct {
-		name, privacy, want string
+		name   string
+		policy string
+		want   []string
 	}{
-		{"k above the rows", "k: 40000", "fewer than k=40000"},
-		{"l above the distinct values", "k: 2\n  l_diversity: {column: salary-class, l: 3}", "has 2 distinct values in the whole table"},
+		{"k above the rows", nine("  k: 40000\n"),
+			[]string{"the table has 30162 rows, fewer than k=40000", "What would work: k at most 30162"}},
+		{"k above the rows, local recoding", nine("  k: 40000\n  suppression_limit: 0.04\n  local_recoding: true\n"),
+			[]string{"fewer than k=40000", "k at most 30162"}},
+		{"l above the distinct values", strings.Replace(nine("  k: 2\n  l_diversity: {column: salary-class, l: 3}\n"),
+			"salary-class: {role: quasi, action: generalize, hierarchy: "+adultDir+"/adult_hierarchy_salary-class.csv}", "salary-class: {role: sensitive, action: keep}", 1),
+			[]string{`column "salary-class" has 2 distinct values in the whole table, fewer than l=3`, "l at most 2"}},
+		{"hierarchy without a top", "version: 1\ndefault_action: drop\ncolumns:\n  sex: {role: quasi, action: generalize, hierarchy: " + adultDir + "/adult_hierarchy_sex.csv}\n" +
+			"  native-country: {role: quasi, action: generalize, hierarchy: HIER}\nprivacy:\n  k: 2000\n  suppression_limit: 0.01\n",
+			[]string{`the hierarchies of "native-country" have no single top value`, fmt.Sprintf("%d of 30162 rows", byRegion), "at most 301 may be suppressed",
+				`add a last level * to the hierarchies of "native-country"`, need(byRegion), "algorithm: mondrian"}},
+		{"limit too low for fixed columns", fixed,
+			[]string{`the policy fixes the released values of "sex", "age", "race"`, fmt.Sprintf("%d of 30162 rows", byFixed), "at most 30 may be suppressed",
+				`let the search generalize "sex", "age", "race"`, need(byFixed)}},
+		{"limit too low for fixed columns, mondrian", fixed + "  algorithm: mondrian\n",
+			[]string{fmt.Sprintf("%d rows are in groups that fail the target on their own", byFixed), "at most 30 may be suppressed",
+				"let the search generalize those columns", need(byFixed)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			src, err := os.ReadFile("../../testdata/kanon/adult_k5.yaml")
-			if err != nil {
+			hier := writeFile(t, dir, "native-country.csv", noTop.String())
+			pol := writeFile(t, dir, "p.yaml", strings.Replace(tc.policy, "HIER", hier, 1))
+			outDir := filepath.Join(dir, "out")
+			if err := os.Mkdir(outDir, 0o755); err != nil {
 				t.Fatal(err)
 			}
-			pol := string(src)
-			pol = strings.ReplaceAll(pol, "../adult/", filepath.Join(mustAbs(t, "../../testdata/adult"), "")+"/")
-			pol = pol[:strings.Index(pol, "privacy:")] + "privacy:\n  " + tc.privacy + "\n"
-			pol = strings.Replace(pol, "salary-class:   {role: quasi, action: generalize, hierarchy: "+mustAbs(t, "../../testdata/adult")+"/adult_hierarchy_salary-class.csv}", "salary-class:   {role: sensitive, action: keep}", 1)
-			polPath := writeFile(t, dir, "p.yaml", pol)
-			out := filepath.Join(dir, "out.csv")
-			res := runVeil(t, "anonymize", adultCSV, "--policy", polPath, "--out", out, "--report", filepath.Join(dir, "r.json"), "--progress", "never")
+			res := runVeil(t, "anonymize", adultCSV, "--policy", pol, "--out", filepath.Join(outDir, "out.csv"),
+				"--report", filepath.Join(outDir, "anon.json"), "--progress", "never")
 			if res.code != exitPrivacyGate {
 				t.Fatalf("exit = %d, want %d; stderr:\n%s", res.code, exitPrivacyGate, res.stderr)
 			}
-			if !strings.Contains(res.stderr, tc.want) || !strings.Contains(res.stderr, "What would work") {
-				t.Errorf("stderr does not explain (want %q and hints):\n%s", tc.want, res.stderr)
+			msg := res.summary.Error
+			for _, w := range append(tc.want, "privacy target not reachable") {
+				if !strings.Contains(msg, w) {
+					t.Errorf("the error does not say %q:\n%s", w, msg)
+				}
 			}
-			if names := dirNames(t, dir); len(names) != 1 {
-				t.Errorf("files left in the output folder: %v, want only the policy", names)
+			if strings.Contains(tc.name, "fixed") && strings.Contains(msg, "algorithm: mondrian") {
+				t.Errorf("the error suggests Mondrian, which never merges rows of different fixed values:\n%s", msg)
+			}
+			if res.summary.Status != "gate_failed" || len(res.summary.Outputs) != 0 || !strings.Contains(res.stderr, "privacy target not reachable") {
+				t.Errorf("summary status %q, outputs %v, stderr %q: want gate_failed, none, the reason", res.summary.Status, res.summary.Outputs, res.stderr)
+			}
+			if names := dirNames(t, outDir); len(names) != 0 {
+				t.Errorf("files left in the output folder: %v, want none", names)
 			}
 		})
 	}
@@ -358,27 +438,34 @@ func mustAbs(t *testing.T, p string) string {
 	return a
 }
 
-// TestAnonymizeKAnonymityDeterministic checks that two runs give the same
-// bytes (the search has no randomness; its parallel parts merge in a fixed
-// order).
-func TestAnonymizeKAnonymityDeterministic(t *testing.T) {
-	var outs [][]byte
-	for range 2 {
-		dir := t.TempDir()
-		out := filepath.Join(dir, "out.csv")
-		rep := filepath.Join(dir, "anon.json")
-		res := runVeil(t, "anonymize", adultCSV, "--policy", "../../testdata/kanon/adult_mondrian.yaml", "--out", out, "--report", rep, "--progress", "never")
-		if res.code != exitOK {
-			t.Fatalf("exit %d: %s", res.code, res.stderr)
-		}
-		o, _ := os.ReadFile(out)
-		r, _ := os.ReadFile(rep)
-		var pr struct{ Privacy json.RawMessage }
-		json.Unmarshal(r, &pr)
-		outs = append(outs, append(o, pr.Privacy...))
-	}
-	if !bytes.Equal(outs[0], outs[1]) {
-		t.Error("two runs of the same policy wrote different outputs or privacy reports")
+// TestAnonymizeKanonDeterministic checks that two runs give the same
+// bytes (the searches have no randomness; their parallel parts merge in a
+// fixed order), for Mondrian and for the optimal search with local
+// recoding.
+func TestAnonymizeKanonDeterministic(t *testing.T) {
+	for _, policy := range []string{"adult_mondrian.yaml", "adult_k5_local.yaml"} {
+		t.Run(policy, func(t *testing.T) {
+			var outs [][]byte
+			for range 2 {
+				dir := t.TempDir()
+				out := filepath.Join(dir, "out.csv")
+				rep := filepath.Join(dir, "anon.json")
+				res := runVeil(t, "anonymize", adultCSV, "--policy", "../../testdata/kanon/"+policy, "--out", out, "--report", rep, "--progress", "never")
+				if res.code != exitOK {
+					t.Fatalf("exit %d: %s", res.code, res.stderr)
+				}
+				o, _ := os.ReadFile(out)
+				r, _ := os.ReadFile(rep)
+				var pr struct{ Privacy json.RawMessage }
+				if err := json.Unmarshal(r, &pr); err != nil || len(pr.Privacy) == 0 {
+					t.Fatalf("report has no privacy object (%v)", err)
+				}
+				outs = append(outs, append(o, pr.Privacy...))
+			}
+			if !bytes.Equal(outs[0], outs[1]) {
+				t.Error("two runs of the same policy wrote different outputs or privacy reports")
+			}
+		})
 	}
 }
 
@@ -413,10 +500,10 @@ func mixedTable(t *testing.T, dir string) (csvPath, hierPath string) {
 	return csvPath, hierPath
 }
 
-// TestAnonymizeMixedQuasiIdentifiers runs both algorithms on mixedTable and
+// TestAnonymizeKanonMixedQuasiIdentifiers runs both algorithms on mixedTable and
 // recounts the written classes: k, distinct l-diversity, rows and the
 // released forms of each column.
-func TestAnonymizeMixedQuasiIdentifiers(t *testing.T) {
+func TestAnonymizeKanonMixedQuasiIdentifiers(t *testing.T) {
 	for _, algo := range []string{"optimal", "mondrian"} {
 		t.Run(algo, func(t *testing.T) {
 			dir := t.TempDir()
@@ -474,4 +561,158 @@ privacy:
 			}
 		})
 	}
+}
+
+// TestAnonymizeKanonLocalRecoding runs ARX's golden setup (k=5, 4 %
+// suppression) with privacy.local_recoding and without, and checks the
+// local run's output against an expected output rebuilt from the input,
+// the hierarchy files and the levels the report gives: each round
+// generalizes the rows no earlier round released to its levels and
+// releases the classes of at least k of them; the rows no round releases
+// are gone. It recounts the classes, and recomputes Iyengar's loss and
+// the discernibility of both written files from the hierarchy files: the
+// local recoding must lose no more than the global solution.
+func TestAnonymizeKanonLocalRecoding(t *testing.T) {
+	const k = 5
+	_, gOut, gRep := runKanon(t, "adult_k5.yaml")
+	_, out, rep := runKanon(t, "adult_k5_local.yaml")
+	p := rep.Privacy
+	if p.Algorithm != "optimal+local" || p.Local == nil {
+		t.Fatalf("report: algorithm %q, local_recoding %v; want optimal+local with its gain", p.Algorithm, p.Local)
+	}
+	if fmt.Sprint(p.Levels) != fmt.Sprint(gRep.Privacy.Levels) {
+		t.Errorf("levels = %v, want the global solution's %v", p.Levels, gRep.Privacy.Levels)
+	}
+	// The global solution suppresses 906 rows (ARX's golden result).
+	if l := p.Local; l.SuppressedBefore != 906 || gRep.Privacy.SuppressedRows != 906 || l.SuppressedAfter != p.SuppressedRows ||
+		l.SuppressedBefore-l.SuppressedAfter != l.RecodedRows || l.Rounds != len(l.Recodings) || l.Rounds == 0 {
+		t.Errorf("local_recoding = %+v, global run suppressed %d, now %d: they do not add up", *l, gRep.Privacy.SuppressedRows, p.SuppressedRows)
+	}
+
+	// The expected output, built from the input alone.
+	in := readCSV(t, adultCSV, ';')
+	header, rows := in[0], in[1:]
+	hier := map[string]map[string][]string{}
+	for _, c := range adultQIs {
+		hier[c] = hierarchy(t, c)
+	}
+	generalize := func(r []string, levels map[string]int) []string {
+		g := make([]string, len(r))
+		for i, v := range r {
+			g[i] = hier[header[i]][v][levels[header[i]]]
+		}
+		return g
+	}
+	expect := make([][]string, len(rows)) // nil: not released (yet)
+	rounds := []map[string]int{p.Levels}
+	for _, rc := range p.Local.Recodings {
+		rounds = append(rounds, rc.Levels)
+	}
+	for i, levels := range rounds {
+		gen := map[int][]string{}
+		count := map[string]int{}
+		for j, r := range rows {
+			if expect[j] == nil {
+				gen[j] = generalize(r, levels)
+				count[strings.Join(gen[j], "\x1f")]++
+			}
+		}
+		released := 0
+		for j, g := range gen {
+			if count[strings.Join(g, "\x1f")] >= k {
+				expect[j] = g
+				released++
+			}
+		}
+		if i > 0 && released != p.Local.Recodings[i-1].Rows {
+			t.Errorf("round %d releases %d rows at levels %v, the report says %d", i, released, levels, p.Local.Recodings[i-1].Rows)
+		}
+	}
+	var want [][]string
+	for _, g := range expect {
+		if g != nil {
+			want = append(want, g)
+		}
+	}
+	if len(out)-1 != len(want) || len(rows)-len(want) != p.SuppressedRows {
+		t.Fatalf("output has %d rows, the rounds release %d of %d (report: %d suppressed)", len(out)-1, len(want), len(rows), p.SuppressedRows)
+	}
+	for i, g := range want {
+		if strings.Join(out[i+1], ",") != strings.Join(g, ",") {
+			t.Fatalf("output row %d = %q, want %q", i+1, out[i+1], g)
+		}
+	}
+
+	// Classes, loss and discernibility of both files, recounted.
+	type figures struct {
+		classes, smallest, suppressed int
+		loss, discernibility          float64
+	}
+	leaves := map[string]map[string]int{} // column -> released text -> leaves under it
+	for _, c := range adultQIs {
+		under := map[string]map[string]bool{}
+		for leaf, vals := range hier[c] {
+			for _, v := range vals {
+				if under[v] == nil {
+					under[v] = map[string]bool{}
+				}
+				under[v][leaf] = true
+			}
+		}
+		leaves[c] = map[string]int{}
+		for v, ls := range under {
+			leaves[c][v] = len(ls)
+		}
+	}
+	recount := func(recs [][]string) figures {
+		var f figures
+		n := float64(len(rows))
+		classes := released(recs[0], recs[1:], adultQIs)
+		f.classes, f.smallest, f.suppressed = len(classes), -1, len(rows)-(len(recs)-1)
+		for _, cl := range classes {
+			if f.smallest < 0 || len(cl) < f.smallest {
+				f.smallest = len(cl)
+			}
+			f.discernibility += float64(len(cl)) * float64(len(cl))
+		}
+		f.discernibility += float64(f.suppressed) * n
+		// Iyengar's loss: per column the mean over rows of
+		// (leaves under the released value - 1) / (leaves - 1), 1 for
+		// a suppressed row; the geometric mean of (1 + that) minus 1.
+		prod := 1.0
+		for _, c := range adultQIs {
+			j := indexOf(recs[0], c)
+			d := float64(len(hier[c]))
+			sum := float64(f.suppressed)
+			for _, r := range recs[1:] {
+				sum += float64(leaves[c][r[j]]-1) / (d - 1)
+			}
+			prod *= 1 + sum/n
+		}
+		f.loss = math.Pow(prod, 1/float64(len(adultQIs))) - 1
+		return f
+	}
+	gf, lf := recount(gOut), recount(out)
+	for _, c := range []struct {
+		name string
+		f    figures
+		r    kanonReport
+	}{{"global", gf, gRep}, {"local", lf, rep}} {
+		if c.f.smallest < k || c.f.classes != c.r.Privacy.Classes || c.f.smallest != c.r.Privacy.MinClassSize || c.f.suppressed != c.r.Privacy.SuppressedRows {
+			t.Errorf("%s recount: %d classes, smallest %d, %d suppressed; report %d, %d, %d; want smallest >= %d",
+				c.name, c.f.classes, c.f.smallest, c.f.suppressed, c.r.Privacy.Classes, c.r.Privacy.MinClassSize, c.r.Privacy.SuppressedRows, k)
+		}
+		if math.Abs(c.f.loss-c.r.Privacy.Information.Loss) > 1e-9 || c.f.discernibility != c.r.Privacy.Information.Discernibility {
+			t.Errorf("%s recount: loss %.12f, discernibility %.0f; report %.12f, %.0f", c.name, c.f.loss, c.f.discernibility,
+				c.r.Privacy.Information.Loss, c.r.Privacy.Information.Discernibility)
+		}
+	}
+	if lf.loss > gf.loss || lf.discernibility > gf.discernibility || lf.suppressed >= gf.suppressed {
+		t.Errorf("local recoding: loss %.6f, discernibility %.0f, %d suppressed; the global solution %.6f, %.0f, %d: want no worse and fewer suppressed",
+			lf.loss, lf.discernibility, lf.suppressed, gf.loss, gf.discernibility, gf.suppressed)
+	}
+	if math.Abs(p.Local.LossBefore-gf.loss) > 1e-9 || math.Abs(p.Local.LossAfter-lf.loss) > 1e-9 {
+		t.Errorf("local_recoding loss %.12f -> %.12f, recount %.12f -> %.12f", p.Local.LossBefore, p.Local.LossAfter, gf.loss, lf.loss)
+	}
+	t.Logf("global: %+v; local: %+v", gf, lf)
 }
