@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/veil-data/veil/dataset"
@@ -83,8 +84,11 @@ type Options struct {
 	// (default 50,000). Both are quadratic measures.
 	SampleRows    int
 	ReferenceRows int
-	// TrainRows caps the rows TSTR and TRTR train on (default 50,000).
+	// TrainRows caps the rows TSTR and TRTR train on (default 50,000), and
+	// TestRows the real rows they are tested on (default 50,000); larger
+	// sets are seeded uniform samples.
 	TrainRows int
+	TestRows  int
 	// MaxRows caps the rows of each table held in memory (default
 	// metrics.DefaultMaxRows); larger tables are sampled (seeded) and the
 	// report says so.
@@ -178,6 +182,9 @@ func Build(ctx context.Context, in Inputs, opt Options) (*Report, error) {
 	}
 	if opt.TrainRows <= 0 {
 		opt.TrainRows = 50_000
+	}
+	if opt.TestRows <= 0 {
+		opt.TestRows = 50_000
 	}
 	b := &builder{in: in, opt: opt, rng: rand.New(rand.NewPCG(opt.Seed, 0x7e9047)),
 		r: &Report{Schema: SchemaID, Statement: Statement, Release: "unknown"}, recodeMethod: map[string]string{}}
@@ -362,24 +369,45 @@ func closeAll(rs []dataset.Reader) {
 	}
 }
 
-// loadFrames reads the tables into a new domain, the original first: it
-// fixes each column's type.
+// loadFrames reads the tables into a new domain, concurrently (see
+// metrics.Domain.LoadAll): the original fixes each column's type.
 func (b *builder) loadFrames(ctx context.Context, readers []dataset.Reader) error {
-	var err error
 	b.dom = metrics.NewDomain()
 	for _, s := range b.specs {
 		s.dict = nil
 	}
-	if b.orig, err = loadFrame(ctx, b.dom, "original", readers[0], b.specs, b.opt.MaxRows, b.opt.Seed, b.opt.Tick); err != nil {
-		return err
-	}
-	if b.rel, err = loadFrame(ctx, b.dom, "released", readers[1], b.specs, b.opt.MaxRows, b.opt.Seed, b.opt.Tick); err != nil {
-		return err
-	}
-	if readers[2] != nil {
-		if b.hold, err = loadFrame(ctx, b.dom, "holdout", readers[2], b.specs, b.opt.MaxRows, b.opt.Seed, b.opt.Tick); err != nil {
-			return err
+	var only, categorical []string
+	for _, s := range b.specs {
+		only = append(only, s.name)
+		if !s.numeric {
+			categorical = append(categorical, s.name)
 		}
+	}
+	// The caller's tick is not safe for concurrent use.
+	var mu sync.Mutex
+	tick := func() {
+		if b.opt.Tick != nil {
+			mu.Lock()
+			b.opt.Tick()
+			mu.Unlock()
+		}
+	}
+	var rs []dataset.Reader
+	var opts []*metrics.LoadOptions
+	for i, name := range []string{"original", "released", "holdout"} {
+		if readers[i] == nil {
+			continue
+		}
+		rs = append(rs, tickReader{readers[i], tick})
+		opts = append(opts, &metrics.LoadOptions{Name: name, Only: only, Categorical: categorical, MaxRows: b.opt.MaxRows, Seed: b.opt.Seed})
+	}
+	tabs, err := b.dom.LoadAll(ctx, rs, opts)
+	if err != nil {
+		return err
+	}
+	b.orig, b.rel = wrap(tabs[0], b.specs), wrap(tabs[1], b.specs)
+	if len(tabs) > 2 {
+		b.hold = wrap(tabs[2], b.specs)
 	}
 	return nil
 }
@@ -390,14 +418,6 @@ func (b *builder) raw() *frame {
 		return b.origRaw
 	}
 	return b.orig
-}
-
-func allRows(n int) []int {
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	return idx
 }
 
 func numericKind(k dataset.Kind) bool {
@@ -455,9 +475,11 @@ func (b *builder) recode() {
 		}
 		s.recoded = true
 		if rm != nil && len(rm.m) > 0 && b.origRaw == nil {
-			b.origRaw = b.orig.subset(allRows(b.orig.rows))
+			// The raw frames share every column with the mapped ones; a
+			// mapped column gets new codes below, so only those are copied.
+			b.origRaw = b.orig.view()
 			if b.hold != nil {
-				b.holdRaw = b.hold.subset(allRows(b.hold.rows))
+				b.holdRaw = b.hold.view()
 			}
 		}
 		if rm == nil || len(rm.m) == 0 {
@@ -478,12 +500,13 @@ func (b *builder) recode() {
 			if f == nil {
 				continue
 			}
-			codes := f.cols[j].codes
+			codes := slices.Clone(f.cols[j].codes)
 			for i, c := range codes {
 				if c >= 0 && int(c) < len(table) {
 					codes[i] = table[c]
 				}
 			}
+			f.setCodes(j, codes)
 		}
 		b.recodeMethod[s.name] = rm.method
 	}
@@ -709,20 +732,28 @@ func nullShare(c *fcol, rows int) float64 {
 }
 
 func distinct(c *fcol) int {
+	n := 0
 	if c.spec.numeric {
-		seen := map[float64]bool{}
-		for _, v := range c.nums {
-			if v == v {
-				seen[v] = true
+		v := make([]float64, 0, len(c.nums))
+		for _, x := range c.nums {
+			if x == x {
+				v = append(v, x)
 			}
 		}
-		return len(seen)
+		slices.Sort(v)
+		for i, x := range v {
+			if i == 0 || x != v[i-1] {
+				n++
+			}
+		}
+		return n
 	}
-	seen := map[int32]bool{}
+	seen := make([]bool, c.spec.size())
 	for _, v := range c.codes {
-		if v >= 0 {
+		if v >= 0 && !seen[v] {
 			seen[v] = true
+			n++
 		}
 	}
-	return len(seen)
+	return n
 }

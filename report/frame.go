@@ -1,7 +1,6 @@
 package report
 
 import (
-	"context"
 	"math"
 
 	"github.com/veil-data/veil/dataset"
@@ -68,25 +67,6 @@ func (t tickReader) Read() (*dataset.Record, error) {
 	return rec, err
 }
 
-// loadFrame reads r into dom (see metrics.Domain.Load) and returns the frame
-// of the specs' columns. Columns of a numeric kind that the report compares
-// as categories (recoded in the release) are loaded as categories. maxRows
-// caps the rows held (a seeded uniform sample beyond it).
-func loadFrame(ctx context.Context, dom *metrics.Domain, name string, r dataset.Reader, specs []*colSpec, maxRows int, seed uint64, tick func()) (*frame, error) {
-	var only, categorical []string
-	for _, s := range specs {
-		only = append(only, s.name)
-		if !s.numeric {
-			categorical = append(categorical, s.name)
-		}
-	}
-	t, err := dom.Load(ctx, tickReader{r, tick}, &metrics.LoadOptions{Name: name, Only: only, Categorical: categorical, MaxRows: maxRows, Seed: seed})
-	if err != nil {
-		return nil, err
-	}
-	return wrap(t, specs), nil
-}
-
 // wrap sees t through specs. A spec t lacks gets an all-null column.
 func wrap(t *metrics.Table, specs []*colSpec) *frame {
 	f := &frame{t: t, rows: t.Rows, cols: make([]*fcol, len(specs))}
@@ -133,6 +113,24 @@ func (c *fcol) isNull(i int) bool {
 		return math.IsNaN(c.nums[i])
 	}
 	return c.codes[i] < 0
+}
+
+// view returns a frame sharing f's rows (see metrics.Table.View): change a
+// column of either with setCodes, not by writing into its codes.
+func (f *frame) view() *frame {
+	specs := make([]*colSpec, len(f.cols))
+	for i, c := range f.cols {
+		specs[i] = c.spec
+	}
+	return wrap(f.t.View(f.t.Name), specs)
+}
+
+// setCodes replaces the codes of categorical column j of f.
+func (f *frame) setCodes(j int, codes []int32) {
+	f.cols[j].codes = codes
+	if c := f.t.Col(f.cols[j].spec.name); c != nil {
+		c.Codes = codes
+	}
 }
 
 // subset returns a frame holding the given rows of f (in that order).

@@ -190,15 +190,16 @@ type Correlations struct {
 // (an association undefined for a constant column).
 type Float float64
 
-// MarshalJSON writes f to 12 significant digits, or null when f is NaN or
-// infinite. Twelve digits are more than any figure means, and they hide
-// last-bit differences of sums taken in different orders.
+// MarshalJSON writes f as encoding/json writes a float64 (the shortest
+// text that reads back to the same bits), or null when f is NaN or
+// infinite. Every sum behind a figure is taken in a fixed order, so the
+// same inputs give the same bits.
 func (f Float) MarshalJSON() ([]byte, error) {
 	v := float64(f)
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return []byte("null"), nil
 	}
-	return json.Marshal(roundSig(v, 12))
+	return json.Marshal(v)
 }
 
 // UnmarshalJSON reads a number or null (NaN).

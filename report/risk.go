@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -21,31 +22,58 @@ func classes(f *frame, qi []string) (ids []int32, sizes []int) {
 		}
 	}
 	ids = make([]int32, f.rows)
-	index := make(map[string]int32)
-	key := make([]byte, 0, 8*len(cols))
+	width := 0
+	for _, c := range cols {
+		width += keyWidth(c)
+	}
+	index := newKeyIndex(width)
+	key := make([]byte, 0, width)
 	for i := 0; i < f.rows; i++ {
-		key = key[:0]
-		for _, c := range cols {
-			if c.spec.numeric {
-				v := c.nums[i]
-				if math.IsNaN(v) {
-					v = math.NaN() // one canonical NaN: nulls share a class
-				}
-				key = binary.LittleEndian.AppendUint64(key, math.Float64bits(v))
-			} else {
-				key = binary.LittleEndian.AppendUint32(key, uint32(c.codes[i]))
-			}
-		}
-		id, ok := index[string(key)]
-		if !ok {
-			id = int32(len(sizes))
-			index[string(key)] = id
+		key = appendKey(key[:0], cols, i, nil)
+		id := index.Add(key)
+		if int(id) == len(sizes) {
 			sizes = append(sizes, 0)
 		}
 		sizes[id]++
 		ids[i] = id
 	}
 	return ids, sizes
+}
+
+// keyWidth is the bytes column c takes in a key: a float64's bits or a
+// code.
+func keyWidth(c *fcol) int {
+	if c.spec.numeric {
+		return 8
+	}
+	return 4
+}
+
+// appendKey appends the key of row i over cols: codes, and numbers as
+// their bits (one canonical NaN, so that nulls share a key) or, for the
+// columns binned lists, their bin (as a code).
+func appendKey(key []byte, cols []*fcol, i int, binned map[string][2]float64) []byte {
+	for _, c := range cols {
+		switch {
+		case !c.spec.numeric:
+			key = binary.LittleEndian.AppendUint32(key, uint32(c.codes[i]))
+		case binned != nil && hasKey(binned, c.spec.name):
+			r := binned[c.spec.name]
+			key = binary.LittleEndian.AppendUint64(key, uint64(binOf(c.nums[i], r[0], r[1], 10)))
+		default:
+			v := c.nums[i]
+			if math.IsNaN(v) {
+				v = math.NaN()
+			}
+			key = binary.LittleEndian.AppendUint64(key, math.Float64bits(v))
+		}
+	}
+	return key
+}
+
+func hasKey(m map[string][2]float64, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 // classStats summarises class sizes.
@@ -128,37 +156,29 @@ type diversity struct {
 const homogeneityShare = 0.9
 
 func lDiversity(ids []int32, sizes []int, sens []int32) diversity {
-	type cell struct {
-		class int32
-		value int32
-	}
-	counts := map[cell]int{}
+	// Count (class, value) cells by sorting them: per class, the values
+	// come in increasing order, so the float sums are deterministic.
+	cells := make([]uint64, len(ids))
 	for i, id := range ids {
-		counts[cell{id, sens[i]}]++
+		cells[i] = uint64(uint32(id))<<32 | uint64(uint32(sens[i]))
 	}
-	// Per class: distinct values, entropy, top count. Iterate the cells in
-	// a fixed order so that float sums are deterministic.
-	cells := make([]cell, 0, len(counts))
-	for c := range counts {
-		cells = append(cells, c)
-	}
-	sort.Slice(cells, func(a, b int) bool {
-		if cells[a].class != cells[b].class {
-			return cells[a].class < cells[b].class
-		}
-		return cells[a].value < cells[b].value
-	})
+	slices.Sort(cells)
 	distinct := make([]int, len(sizes))
 	entropy := make([]float64, len(sizes))
 	top := make([]int, len(sizes))
-	for _, c := range cells {
-		n := counts[c]
-		distinct[c.class]++
-		p := float64(n) / float64(sizes[c.class])
-		entropy[c.class] -= p * math.Log(p)
-		if n > top[c.class] {
-			top[c.class] = n
+	for i := 0; i < len(cells); {
+		j := i
+		for j < len(cells) && cells[j] == cells[i] {
+			j++
 		}
+		class, n := int32(cells[i]>>32), j-i
+		distinct[class]++
+		p := float64(n) / float64(sizes[class])
+		entropy[class] -= p * math.Log(p)
+		if n > top[class] {
+			top[class] = n
+		}
+		i = j
 	}
 	d := diversity{minDistinct: math.MaxInt, minEntropyL: math.Inf(1)}
 	var homo, homoRows, rows int
@@ -234,10 +254,21 @@ func capProtection(realKey, relKey []int32, realSens, relSens []int32) (score, p
 		classes = max(classes, k+1)
 	}
 	keyCount := make([]int, classes)
-	pair := map[int64]int{}
+	pairs := newKeyIndex(8)
+	var pairCount []int
+	var key [8]byte
+	pairKey := func(k, s int32) []byte {
+		binary.LittleEndian.PutUint32(key[:4], uint32(k))
+		binary.LittleEndian.PutUint32(key[4:], uint32(s))
+		return key[:]
+	}
 	for i, k := range relKey {
 		keyCount[k]++
-		pair[int64(k)<<32|int64(uint32(relSens[i]))]++
+		id := pairs.Add(pairKey(k, relSens[i]))
+		if int(id) == len(pairCount) {
+			pairCount = append(pairCount, 0)
+		}
+		pairCount[id]++
 	}
 	var sum float64
 	for i, k := range realKey {
@@ -245,7 +276,9 @@ func capProtection(realKey, relKey []int32, realSens, relSens []int32) (score, p
 			continue
 		}
 		matched++
-		sum += float64(pair[int64(k)<<32|int64(uint32(realSens[i]))]) / float64(keyCount[k])
+		if id := pairs.Get(pairKey(k, realSens[i])); id >= 0 {
+			sum += float64(pairCount[id]) / float64(keyCount[k])
+		}
 	}
 	distinct := map[int32]bool{}
 	for _, v := range realSens {
@@ -267,27 +300,6 @@ func capProtection(realKey, relKey []int32, realSens, relSens []int32) (score, p
 // columns in bins) and gives each real row the number of its key, or −1
 // when the release has no row with it. Both frames share dictionaries.
 func keyIDs(real, rel *frame, cols []string, binned map[string][2]float64) (realIDs, relIDs []int32) {
-	index := map[string]int32{}
-	var buf []byte
-	key := func(f *frame, fc []*fcol, i int) []byte {
-		buf = buf[:0]
-		for _, c := range fc {
-			if c.spec.numeric {
-				if r, ok := binned[c.spec.name]; ok {
-					buf = binary.LittleEndian.AppendUint32(buf, uint32(binOf(c.nums[i], r[0], r[1], 10)))
-					continue
-				}
-				v := c.nums[i]
-				if math.IsNaN(v) {
-					v = math.NaN()
-				}
-				buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
-			} else {
-				buf = binary.LittleEndian.AppendUint32(buf, uint32(c.codes[i]))
-			}
-		}
-		return buf
-	}
 	cols2 := func(f *frame) []*fcol {
 		var fc []*fcol
 		for _, n := range cols {
@@ -297,25 +309,22 @@ func keyIDs(real, rel *frame, cols []string, binned map[string][2]float64) (real
 		}
 		return fc
 	}
-	rc := cols2(rel)
+	rc, oc := cols2(rel), cols2(real)
+	width := 0
+	for _, c := range rc {
+		width += keyWidth(c)
+	}
+	index := newKeyIndex(width)
+	key := make([]byte, 0, width)
 	relIDs = make([]int32, rel.rows)
 	for i := range relIDs {
-		k := key(rel, rc, i)
-		id, ok := index[string(k)]
-		if !ok {
-			id = int32(len(index))
-			index[string(k)] = id
-		}
-		relIDs[i] = id
+		key = appendKey(key[:0], rc, i, binned)
+		relIDs[i] = index.Add(key)
 	}
-	oc := cols2(real)
 	realIDs = make([]int32, real.rows)
 	for i := range realIDs {
-		id, ok := index[string(key(real, oc, i))]
-		if !ok {
-			id = -1
-		}
-		realIDs[i] = id
+		key = appendKey(key[:0], oc, i, binned)
+		realIDs[i] = index.Get(key)
 	}
 	return realIDs, relIDs
 }

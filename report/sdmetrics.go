@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/veil-data/veil/report/metrics"
 )
@@ -20,6 +21,13 @@ const (
 	refTSTR    = 0.9
 )
 
+// maxMarginalSets caps the column sets of one k whose marginal TVD the
+// report measures: the 455 sets of 3 of 15 columns are all measured; a
+// table of 22 columns or more gets a seeded sample of this many sets for
+// k = 3, which bounds the work (each set is one or two passes over the
+// rows of both tables).
+const maxMarginalSets = 1000
+
 // sdmetrics computes the SDMetrics-style utility figures with package
 // metrics on the frames (recoded columns already mapped into the released
 // domain).
@@ -30,10 +38,15 @@ func (b *builder) sdmetrics(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	all, _, err := metrics.ColumnPairTrends(b.orig.t, b.rel.t, &metrics.TrendOptions{AllPairs: true, Seed: b.opt.Seed})
-	if err != nil {
-		return err
+	// The all-pairs variant averages the same pair scores without the
+	// thresholds (SDMetrics up to v0.26).
+	var defined []float64
+	for _, p := range q.Pairs {
+		if !math.IsNaN(p.Score) {
+			defined = append(defined, p.Score)
+		}
 	}
+	all := meanOf(defined)
 	counted := 0
 	for _, p := range q.Pairs {
 		u.Pairs = append(u.Pairs, PairTrend{Pair: p.Columns, Metric: p.Metric, Score: Float(p.Score), RealAssociation: Float(p.Real), MeetsThreshold: p.MeetsThreshold})
@@ -54,6 +67,11 @@ func (b *builder) sdmetrics(ctx context.Context) error {
 			fmt.Sprintf("%d of %d pairs meet SDMetrics v0.27's thresholds (|r| > %s, Cramér's V > %s in the original)", counted, len(q.Pairs), trimFloat(metrics.RealCorrelationThreshold), trimFloat(metrics.RealAssociationThreshold))),
 		newFigure("column_pair_trends_all", "Column pair trends (all pairs)", all, true, ">=", ref(refTrends), "score",
 			"the same over every pair, as SDMetrics up to v0.26 computed it", ""))
+	marg, err := metrics.NewMarginals(b.orig.t, b.rel.t, &metrics.MarginalOptions{MaxSets: maxMarginalSets, Seed: b.opt.Seed})
+	if err != nil {
+		return err
+	}
+	var capped []string
 	for _, k := range []int{1, 2, 3} {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -66,15 +84,28 @@ func (b *builder) sdmetrics(ctx context.Context) error {
 			u.Figures = append(u.Figures, newFigure(id, label, 0, false, "<=", ref(th), "distance", meaning, fmt.Sprintf("fewer than %d compared columns", k)))
 			continue
 		}
-		res, err := metrics.MarginalTVD(b.orig.t, b.rel.t, k, nil)
+		res, err := marg.TVD(k)
 		if err != nil {
 			u.Figures = append(u.Figures, newFigure(id, label, 0, false, "<=", ref(th), "distance", meaning, err.Error()))
 			continue
 		}
+		sets := fmt.Sprintf("%d column sets", len(res.Sets))
+		if len(res.Sets) < res.Total {
+			sets = fmt.Sprintf("a seeded uniform sample of %d of the %d column sets", len(res.Sets), res.Total)
+			capped = append(capped, fmt.Sprintf("%d-way: %d of %d sets", k, len(res.Sets), res.Total))
+		}
 		u.Figures = append(u.Figures, newFigure(id, label, res.Mean, true, "<=", ref(th), "distance", meaning,
-			fmt.Sprintf("%d column sets; worst %s; numbers in up to %d equal-frequency bins of the original", len(res.Sets), trimFloat(roundSig(res.Max, 3)), metrics.DefaultBins)))
+			fmt.Sprintf("%s; worst %s; numbers in up to %d equal-frequency bins of the original", sets, trimFloat(roundSig(res.Max, 3)), metrics.DefaultBins)))
 	}
-	b.method("column shapes, pair trends, quality, marginal TVD", exact, b.rel.rows, sampledNote(b, "exact over every row (linear in rows)"))
+	b.method("column shapes, correlation similarity, marginal TVD", exact, b.rel.rows, sampledNote(b, "exact over every row (linear in rows)"))
+	if b.orig.rows > metrics.ContingencyMaxRows || b.rel.rows > metrics.ContingencyMaxRows {
+		b.method("contingency similarity and Cramér's V (column pair trends)", false, metrics.ContingencyMaxRows,
+			fmt.Sprintf("on a seeded uniform sample of %d rows of each table, as SDMetrics does (one sample serves every pair)", metrics.ContingencyMaxRows))
+	}
+	if len(capped) > 0 {
+		b.method("mean marginal TVD", false, 0, fmt.Sprintf("over a seeded uniform sample of column sets when there are more than %d (%s); each sampled set is measured exactly",
+			maxMarginalSets, strings.Join(capped, ", ")))
+	}
 	return nil
 }
 
@@ -221,4 +252,16 @@ func (b *builder) exactCopies() error {
 		newFigure("exact_copies", "Exact copies of real rows", c.ExactCopies, true, "<=", th, "share", meaning, note))
 	b.method("exact copies", !b.orig.t.Sampled() && !b.rel.t.Sampled(), 0, sampledNote(b, "exact: every released row looked up among every original row"))
 	return nil
+}
+
+// meanOf returns the mean of v, or NaN when v is empty.
+func meanOf(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	var s float64
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/veil-data/veil/dataset"
 	"github.com/veil-data/veil/report/learn"
+	"github.com/veil-data/veil/report/metrics"
 )
 
 // Chart limits.
@@ -82,22 +83,30 @@ func (b *builder) infoKept() {
 // entropy is the Shannon entropy (nats) of the codes' distribution, null a
 // value of its own.
 func entropy(codes []int32) float64 {
-	counts := map[int32]float64{}
-	for _, c := range codes {
-		counts[c]++
-	}
-	keys := make([]int32, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	counts := codeCounts(codes)
 	var h float64
 	n := float64(len(codes))
-	for _, k := range keys {
-		p := counts[k] / n
-		h -= p * math.Log(p)
+	for _, c := range counts {
+		if c > 0 {
+			p := float64(c) / n
+			h -= p * math.Log(p)
+		}
 	}
 	return h
+}
+
+// codeCounts returns the number of rows of each code: index 0 counts
+// nulls (code −1), index c+1 code c.
+func codeCounts(codes []int32) []int {
+	hi := int32(-1)
+	for _, c := range codes {
+		hi = max(hi, c)
+	}
+	counts := make([]int, hi+2)
+	for _, c := range codes {
+		counts[c+1]++
+	}
+	return counts
 }
 
 // marginals computes each compared column's distribution in the original
@@ -138,44 +147,41 @@ func (b *builder) marginals() {
 				m.Bins, m.Original, m.Released = m.Bins[:bins], m.Original[:bins], m.Released[:bins]
 			}
 		} else {
-			co := map[int32]float64{}
-			cr := map[int32]float64{}
-			for _, c := range oc.codes {
-				co[c]++
+			// Categories held by minBinRows rows in both tables, most
+			// frequent first (ties by code): the first maxBins are named,
+			// every other row is pooled.
+			co, cr := codeCounts(oc.codes), codeCounts(rc.codes)
+			count := func(counts []int, c int32) float64 {
+				if int(c+1) < len(counts) {
+					return float64(counts[c+1])
+				}
+				return 0
 			}
-			for _, c := range rc.codes {
-				cr[c]++
-			}
-			codes := make([]int32, 0, len(co)+len(cr))
-			for c := range co {
-				codes = append(codes, c)
-			}
-			for c := range cr {
-				if _, ok := co[c]; !ok {
-					codes = append(codes, c)
+			var codes []int32
+			for i := 1; i < min(len(co), len(cr)); i++ {
+				if co[i] >= minBinRows && cr[i] >= minBinRows {
+					codes = append(codes, int32(i-1))
 				}
 			}
 			sort.Slice(codes, func(a, z int) bool {
-				ta, tz := co[codes[a]]+cr[codes[a]], co[codes[z]]+cr[codes[z]]
+				ta, tz := count(co, codes[a])+count(cr, codes[a]), count(co, codes[z])+count(cr, codes[z])
 				if ta != tz {
 					return ta > tz
 				}
 				return codes[a] < codes[z]
 			})
-			var otherO, otherR float64
-			shown := 0
-			for _, c := range codes {
-				nameable := co[c] >= minBinRows && cr[c] >= minBinRows
-				if c < 0 || !nameable || shown >= maxBins {
-					otherO += co[c]
-					otherR += cr[c]
-					continue
-				}
-				shown++
-				m.Bins = append(m.Bins, s.text(c))
-				m.Original = append(m.Original, co[c])
-				m.Released = append(m.Released, cr[c])
+			if len(codes) > maxBins {
+				codes = codes[:maxBins]
 			}
+			var shownO, shownR float64
+			for _, c := range codes {
+				m.Bins = append(m.Bins, s.text(c))
+				m.Original = append(m.Original, count(co, c))
+				m.Released = append(m.Released, count(cr, c))
+				shownO += count(co, c)
+				shownR += count(cr, c)
+			}
+			otherO, otherR := float64(len(oc.codes))-shownO, float64(len(rc.codes))-shownR
 			if otherO+otherR > 0 {
 				m.Bins = append(m.Bins, "other, rare or null")
 				m.Original = append(m.Original, otherO)
@@ -321,100 +327,26 @@ func pearson(x, y []float64) float64 {
 
 // cramerV is √(χ²/(n·(min(r,c)−1))) of the contingency table of a and b
 // over rows where both are not null (no bias correction, as scipy's
-// association(method="cramer")).
+// association(method="cramer")); NaN when either column takes a single
+// value there. metrics.ChiSquared counts the table in a fixed order.
 func cramerV(a, c []int32) float64 {
-	na, nc := int32(0), int32(0)
-	for i := range a {
-		na = max(na, a[i]+1)
-		nc = max(nc, c[i]+1)
-	}
-	if int64(na)*int64(nc) > 1<<22 {
-		return cramerVSparse(a, c)
-	}
-	joint := make([]float64, int(na)*int(nc))
-	ra := make([]float64, na)
-	rc := make([]float64, nc)
-	var n float64
-	for i := range a {
-		if a[i] < 0 || c[i] < 0 {
-			continue
-		}
-		joint[int(a[i])*int(nc)+int(c[i])]++
-		ra[a[i]]++
-		rc[c[i]]++
-		n++
-	}
-	k := min(nonZero(ra), nonZero(rc))
+	chi2, n, k := metrics.ChiSquared(a, c)
 	if n == 0 || k < 2 {
 		return math.NaN()
 	}
-	// χ² = Σ (O−E)²/E over all cells = n(Σ O²/(r_i c_j) − 1).
-	var s float64
-	for x := int32(0); x < na; x++ {
-		for y := int32(0); y < nc; y++ {
-			if o := joint[int(x)*int(nc)+int(y)]; o > 0 {
-				s += o * o / (ra[x] * rc[y])
-			}
-		}
-	}
-	chi2 := n * (s - 1)
-	return math.Sqrt(math.Max(chi2, 0) / (n * float64(k-1)))
-}
-
-func nonZero(v []float64) int {
-	n := 0
-	for _, x := range v {
-		if x > 0 {
-			n++
-		}
-	}
-	return n
-}
-
-// cramerVSparse is cramerV for large dictionaries, with maps.
-func cramerVSparse(a, c []int32) float64 {
-	type cell struct{ x, y int32 }
-	joint := map[cell]float64{}
-	ra := map[int32]float64{}
-	rc := map[int32]float64{}
-	var n float64
-	for i := range a {
-		if a[i] < 0 || c[i] < 0 {
-			continue
-		}
-		joint[cell{a[i], c[i]}]++
-		ra[a[i]]++
-		rc[c[i]]++
-		n++
-	}
-	k := min(len(ra), len(rc))
-	if n == 0 || k < 2 {
-		return math.NaN()
-	}
-	cells := make([]cell, 0, len(joint))
-	for x := range joint {
-		cells = append(cells, x)
-	}
-	sort.Slice(cells, func(i, j int) bool {
-		if cells[i].x != cells[j].x {
-			return cells[i].x < cells[j].x
-		}
-		return cells[i].y < cells[j].y
-	})
-	var s float64
-	for _, x := range cells {
-		o := joint[x]
-		s += o * o / (ra[x.x] * rc[x.y])
-	}
-	chi2 := n * (s - 1)
-	return math.Sqrt(math.Max(chi2, 0) / (n * float64(k-1)))
+	return math.Min(math.Sqrt(chi2/(float64(n)*float64(k-1))), 1)
 }
 
 // corrRatio is η = √(between-group variance / total variance) of x grouped
-// by the categories g, over rows where both are not null.
+// by the categories g, over rows where both are not null. Groups are summed
+// in order of code.
 func corrRatio(x []float64, g []int32) float64 {
-	sum := map[int32]float64{}
-	cnt := map[int32]float64{}
+	hi := int32(-1)
+	for _, c := range g {
+		hi = max(hi, c)
+	}
+	sum := make([]float64, hi+1)
+	cnt := make([]float64, hi+1)
 	var n, tot float64
 	for i := range x {
 		if math.IsNaN(x[i]) || g[i] < 0 {
@@ -439,15 +371,12 @@ func corrRatio(x []float64, g []int32) float64 {
 	if ss == 0 {
 		return math.NaN()
 	}
-	keys := make([]int32, 0, len(sum))
-	for k := range sum {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
 	var between float64
-	for _, k := range keys {
-		m := sum[k] / cnt[k]
-		between += cnt[k] * (m - mean) * (m - mean)
+	for k, c := range cnt {
+		if c > 0 {
+			m := sum[k] / c
+			between += c * (m - mean) * (m - mean)
+		}
 	}
 	return math.Sqrt(between / ss)
 }
@@ -474,9 +403,15 @@ func (b *builder) tstr(ctx context.Context) error {
 		origRaw, holdRaw = b.origRaw, b.holdRaw
 	}
 	var trainReal, testRaw, testRel *frame
+	testAll := true // every test row available is used
 	if b.hold != nil {
 		trainReal = origRaw.subset(b.sample(b.orig.rows, b.opt.TrainRows))
 		testRaw, testRel = holdRaw, b.hold
+		if b.hold.rows > b.opt.TestRows {
+			te := b.sample(b.hold.rows, b.opt.TestRows)
+			testRaw, testRel = holdRaw.subset(te), b.hold.subset(te)
+			testAll = false
+		}
 		t.TestFrom = "holdout"
 	} else {
 		// Split the original 80/20 with the seed: TRTR trains on 80 %, both
@@ -484,7 +419,8 @@ func (b *builder) tstr(ctx context.Context) error {
 		perm := b.rng.Perm(b.orig.rows)
 		cut := b.orig.rows * 4 / 5
 		tr := perm[:min(cut, b.opt.TrainRows)]
-		te := perm[cut:]
+		te := perm[cut:min(len(perm), cut+b.opt.TestRows)]
+		testAll = len(te) == len(perm)-cut
 		sort.Ints(tr)
 		sort.Ints(te)
 		trainReal = origRaw.subset(tr)
@@ -645,8 +581,8 @@ func (b *builder) tstr(ctx context.Context) error {
 		t.Ratio = &v
 	}
 	b.r.Utility.TSTR = t
-	b.method("TSTR / TRTR", trainReal.rows == b.orig.rows || (b.hold == nil && trainReal.rows == b.orig.rows*4/5), trainReal.rows,
-		fmt.Sprintf("models trained on up to %d rows of each table (seeded sample), tested on %d real rows (%s)", b.opt.TrainRows, testRaw.rows, t.TestFrom))
+	b.method("TSTR / TRTR", testAll && (trainReal.rows == b.orig.rows || (b.hold == nil && trainReal.rows == b.orig.rows*4/5)), trainReal.rows,
+		fmt.Sprintf("models trained on up to %d rows of each table, tested on %d real rows (%s; up to %d, seeded samples)", b.opt.TrainRows, testRaw.rows, t.TestFrom, b.opt.TestRows))
 	return nil
 }
 

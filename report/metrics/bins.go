@@ -101,30 +101,46 @@ func uniqueSorted(sorted []float64) []float64 {
 	return out
 }
 
-// discrete is a column of a table as small codes 0..size-1 (null included),
-// for marginal counts.
-type discrete struct {
-	codes []int32
-	size  int
-}
-
-// discretize returns the codes of the columns real and other (the same
-// column in two tables) on bins computed on real.
+// discretize returns the columns real and other (the same column in two
+// tables) as codes for joint counts: a categorical column's dictionary
+// codes (null a value of its own), a numeric column's bins computed on real.
+//
+// A dictionary may hold many more texts than the two columns use (the
+// values of other tables of the domain, or an original's values that a
+// release recoded): when fewer than half are used, the used codes are
+// renumbered densely, which keeps joint domains small.
 func discretize(real, other *Column, exact, maxBins int) (discrete, discrete) {
 	if !real.Numeric {
 		size := real.Dict.Len() + 1
-		null := int32(size - 1)
-		conv := func(c *Column) discrete {
-			out := make([]int32, len(c.Codes))
-			for i, v := range c.Codes {
-				if v < 0 {
-					v = null
+		used := make([]bool, size)
+		n := 0
+		for _, codes := range [][]int32{real.Codes, other.Codes} {
+			for _, c := range codes {
+				if !used[c+1] {
+					used[c+1] = true
+					n++
 				}
-				out[i] = v
 			}
-			return discrete{codes: out, size: size}
 		}
-		return conv(real), conv(other)
+		if 2*n >= size {
+			return discrete{codes: real.Codes, off: 1, size: size}, discrete{codes: other.Codes, off: 1, size: size}
+		}
+		dense := make([]int32, size)
+		next := int32(0)
+		for c, u := range used {
+			if u {
+				dense[c] = next
+				next++
+			}
+		}
+		conv := func(codes []int32) discrete {
+			out := make([]int32, len(codes))
+			for i, c := range codes {
+				out[i] = dense[c+1]
+			}
+			return discrete{codes: out, size: n}
+		}
+		return conv(real.Codes), conv(other.Codes)
 	}
 	b := NewBinning(real.Nums, exact, maxBins)
 	conv := func(c *Column) discrete {

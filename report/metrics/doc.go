@@ -13,11 +13,19 @@
 // ../shared/design/synth-reference.md §4):
 //
 //   - [MarginalTVD]: mean total variation distance of all k-way marginals,
-//     numeric columns cut into bins computed on the real data ([NewBinning]);
+//     numeric columns cut into bins computed on the real data ([NewBinning]),
+//     every category kept; [NewMarginals] bins once for several k;
 //   - [KSComplement], [TVComplement] and their mean, [ColumnShapes];
 //   - [CorrelationSimilarity], [ContingencySimilarity], [CramersV] and
 //     [ColumnPairTrends] with SDMetrics v0.27 thresholds (or all pairs);
 //   - [QualityScore], the mean of Column Shapes and Column Pair Trends.
+//
+// Joint distributions (k-way marginals, contingency tables, [ChiSquared])
+// are counted in dense arrays when their domain is small and by radix
+// sorting the rows' cell numbers when it is not (a column with a value per
+// row, such as an ID, in the set). Cells are visited in a fixed order and
+// TVDs are summed in integers: the results are exact and the same, to the
+// last bit, on every run and for any number of workers.
 //
 // Privacy distances:
 //

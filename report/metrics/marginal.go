@@ -3,6 +3,11 @@ package metrics
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // MarginalOptions configure MarginalTVD.
@@ -11,6 +16,15 @@ type MarginalOptions struct {
 	// columns; 0 means DefaultExactValues and DefaultBins.
 	ExactValues int
 	Bins        int
+	// MaxSets caps the column sets measured for one k: when the tables
+	// share more sets of k columns, a uniform sample of MaxSets of them,
+	// drawn with Seed, is measured (MarginalResult.Total says how many
+	// there are). 0 measures every set.
+	MaxSets int
+	Seed    uint64
+	// Workers is the number of goroutines; 0 means GOMAXPROCS. The result
+	// does not depend on it.
+	Workers int
 }
 
 // SetTVD is the distance between the marginals of one set of columns.
@@ -24,9 +38,12 @@ type MarginalResult struct {
 	K    int     `json:"k"`
 	Mean float64 `json:"mean"`
 	Max  float64 `json:"max"`
-	// Sets holds every column set, in lexicographic order of column
-	// positions.
+	// Sets holds every column set measured, in lexicographic order of
+	// column positions.
 	Sets []SetTVD `json:"sets"`
+	// Total is the number of sets of k columns the tables share; more than
+	// len(Sets) when MaxSets sampled them.
+	Total int `json:"total"`
 }
 
 // MarginalTVD returns the total variation distance between the k-way
@@ -38,10 +55,40 @@ type MarginalResult struct {
 // over the cells of the joint distribution of the columns A. Null is a
 // value of its own. Numeric columns are cut into the bins of NewBinning
 // computed on real (the same bins for syn): by default every value of a
-// column with at most 100 distinct values, else 20 equal-frequency bins. It is 0 for equal marginals and
-// 1 for disjoint ones; the mean over all sets of k = 2 columns is the
-// headline fidelity figure of veil synth.
+// column with at most 100 distinct values, else 20 equal-frequency bins.
+// Categorical columns keep every value, however many: the distance is
+// exact (see NewMarginals). It is 0 for equal marginals and 1 for disjoint
+// ones; the mean over all sets of k = 2 columns is the headline fidelity
+// figure of veil synth.
 func MarginalTVD(real, syn *Table, k int, opt *MarginalOptions) (*MarginalResult, error) {
+	m, err := NewMarginals(real, syn, opt)
+	if err != nil {
+		return nil, err
+	}
+	return m.TVD(k)
+}
+
+// Marginals holds two tables discretized for MarginalTVD, to measure
+// several k without binning the columns again.
+type Marginals struct {
+	names  []string
+	dr, ds []discrete
+	nr, ns int
+	opt    MarginalOptions
+}
+
+// NewMarginals bins the numeric columns of real and syn (NewBinning on
+// real) for Marginals.TVD. Categorical columns are used in place unless
+// their dictionary holds more than twice the values they use (then their
+// codes are renumbered into a copy): the tables must not change while m
+// is used.
+//
+// Cost: each set of k columns is counted in O(n_R + n_S) time, in a dense
+// array of cells when the joint domain is small, else by radix-sorting the
+// rows' cell numbers (a column with a value per row, such as an ID, in the
+// set); sets are spread over Workers goroutines. Memory per worker: 32
+// bytes per row of the larger table and up to 8 MB of dense counts.
+func NewMarginals(real, syn *Table, opt *MarginalOptions) (*Marginals, error) {
 	pairs, err := pairCols(real, syn)
 	if err != nil {
 		return nil, err
@@ -49,33 +96,108 @@ func MarginalTVD(real, syn *Table, k int, opt *MarginalOptions) (*MarginalResult
 	if real.Rows == 0 || syn.Rows == 0 {
 		return nil, ErrNoRows
 	}
-	if k < 1 || k > len(pairs) {
-		return nil, fmt.Errorf("marginal of %d columns: the tables share %d", k, len(pairs))
-	}
-	var exact, bins int
+	m := &Marginals{nr: real.Rows, ns: syn.Rows}
 	if opt != nil {
-		exact, bins = opt.ExactValues, opt.Bins
+		m.opt = *opt
 	}
-	dr := make([]discrete, len(pairs))
-	ds := make([]discrete, len(pairs))
+	m.dr = make([]discrete, len(pairs))
+	m.ds = make([]discrete, len(pairs))
 	for i, p := range pairs {
-		dr[i], ds[i] = discretize(p[0], p[1], exact, bins)
+		m.names = append(m.names, p[0].Name)
+		m.dr[i], m.ds[i] = discretize(p[0], p[1], m.opt.ExactValues, m.opt.Bins)
 	}
-	res := &MarginalResult{K: k}
+	return m, nil
+}
+
+// TVD returns the k-way marginal distances (see MarginalTVD).
+func (m *Marginals) TVD(k int) (*MarginalResult, error) {
+	n := len(m.names)
+	if k < 1 || k > n {
+		return nil, fmt.Errorf("marginal of %d columns: the tables share %d", k, n)
+	}
+	var sets [][]int
+	forSubsets(n, k, func(set []int) { sets = append(sets, slices.Clone(set)) })
+	res := &MarginalResult{K: k, Total: len(sets)}
+	if m.opt.MaxSets > 0 && len(sets) > m.opt.MaxSets {
+		rng := rand.New(rand.NewPCG(m.opt.Seed, 0x6d617267)) // "marg"
+		idx := sampleIndex(len(sets), m.opt.MaxSets, rng)
+		kept := make([][]int, len(idx))
+		for i, j := range idx {
+			kept[i] = sets[j]
+		}
+		sets = kept
+	}
+	tvds := make([]float64, len(sets))
+	// Sets in lexicographic order that share their first k−1 columns form
+	// a group: the cell numbers of those columns are computed once for the
+	// group.
+	var groups [][2]int // [first, end) indices into sets
+	for i := range sets {
+		if i == 0 || !slices.Equal(sets[i][:k-1], sets[i-1][:k-1]) {
+			groups = append(groups, [2]int{i, i})
+		}
+		groups[len(groups)-1][1] = i + 1
+	}
+	workers := m.opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, len(groups)))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf jointBuf
+			a := make([]discrete, k)
+			b := make([]discrete, k)
+			for {
+				g := int(next.Add(1) - 1)
+				if g >= len(groups) {
+					return
+				}
+				m.groupTVD(&buf, sets[groups[g][0]:groups[g][1]], tvds[groups[g][0]:groups[g][1]], a, b)
+			}
+		}()
+	}
+	wg.Wait()
 	var sum float64
-	var cnt counter
-	forSubsets(len(pairs), k, func(set []int) {
-		tvd := cnt.tvd(dr, ds, set, real.Rows, syn.Rows)
+	for s, set := range sets {
 		names := make([]string, len(set))
 		for i, c := range set {
-			names[i] = pairs[c][0].Name
+			names[i] = m.names[c]
 		}
-		res.Sets = append(res.Sets, SetTVD{Columns: names, TVD: tvd})
-		sum += tvd
-		res.Max = math.Max(res.Max, tvd)
-	})
-	res.Mean = sum / float64(len(res.Sets))
+		res.Sets = append(res.Sets, SetTVD{Columns: names, TVD: tvds[s]})
+		sum += tvds[s]
+		res.Max = math.Max(res.Max, tvds[s])
+	}
+	res.Mean = sum / float64(len(sets))
 	return res, nil
+}
+
+// groupTVD sets tvds[i] to the TVD of sets[i], sets sharing their first
+// k−1 columns. a and b are scratch of length k.
+func (m *Marginals) groupTVD(buf *jointBuf, sets [][]int, tvds []float64, a, b []discrete) {
+	k := len(a)
+	wa, wb := int64(m.ns), int64(m.nr)
+	havePrefix := false
+	for i, set := range sets {
+		for c, col := range set {
+			a[c], b[c] = m.dr[col], m.ds[col]
+		}
+		var sum int64
+		if denseCells(product(a), m.nr+m.ns) {
+			if !havePrefix {
+				buf.prefix(a[:k-1], b[:k-1], m.nr, m.ns)
+				havePrefix = true
+			}
+			sum = buf.denseTVD(int(product(a[:k-1])), a[k-1], b[k-1], wa, wb)
+		} else {
+			sum = buf.sortedTVD(a, b, m.nr, m.ns, wa, wb)
+		}
+		tvds[i] = float64(sum) / (2 * float64(m.nr) * float64(m.ns))
+	}
 }
 
 // forSubsets calls fn with every k-subset of 0..n-1 in lexicographic order.
@@ -99,77 +221,4 @@ func forSubsets(n, k int, fn func([]int)) {
 			set[j] = set[j-1] + 1
 		}
 	}
-}
-
-// denseCells is the largest joint domain counted in a dense array; larger
-// ones are counted in a map.
-const denseCells = 1 << 22
-
-// counter holds reusable buffers for joint counts.
-type counter struct {
-	dense []float64
-	keys  []int64
-}
-
-// tvd computes the TVD between the joints of columns set in tables a and b
-// (as discretized columns da, db with na and nb rows).
-func (c *counter) tvd(da, db []discrete, set []int, na, nb int) float64 {
-	cells := 1.0
-	for _, j := range set {
-		cells *= float64(da[j].size)
-	}
-	wa, wb := 1/float64(na), 1/float64(nb)
-	if cells <= denseCells {
-		n := int(cells)
-		if cap(c.dense) < n {
-			c.dense = make([]float64, n)
-		}
-		d := c.dense[:n]
-		clear(d)
-		c.keys = jointKeys(c.keys, da, set, na)
-		for _, k := range c.keys {
-			d[k] += wa
-		}
-		c.keys = jointKeys(c.keys, db, set, nb)
-		for _, k := range c.keys {
-			d[k] -= wb
-		}
-		var s float64
-		for _, v := range d {
-			s += math.Abs(v)
-		}
-		return s / 2
-	}
-	m := map[int64]float64{}
-	c.keys = jointKeys(c.keys, da, set, na)
-	for _, k := range c.keys {
-		m[k] += wa
-	}
-	c.keys = jointKeys(c.keys, db, set, nb)
-	for _, k := range c.keys {
-		m[k] -= wb
-	}
-	var s float64
-	for _, v := range m {
-		s += math.Abs(v)
-	}
-	return s / 2
-}
-
-// jointKeys returns the mixed-radix cell index of every row on columns set.
-// Beyond 2^63 cells (several high-cardinality columns at once) the index
-// wraps around and may merge cells.
-func jointKeys(buf []int64, d []discrete, set []int, rows int) []int64 {
-	if cap(buf) < rows {
-		buf = make([]int64, rows)
-	}
-	buf = buf[:rows]
-	clear(buf)
-	for _, j := range set {
-		size := int64(d[j].size)
-		for i, v := range d[j].codes {
-			buf[i] = buf[i]*size + int64(v)
-		}
-	}
-	return buf
 }

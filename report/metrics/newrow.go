@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sort"
@@ -28,9 +29,10 @@ type Copies struct {
 // SDMetrics' NewRowSynthesis, for which a real row matches when every
 // categorical value is equal and every number is within
 // NumericMatchTolerance·|s| of the synthetic one s (nulls match nulls).
-// It runs in about O((n_R + n_S) log n_R): rows are grouped by their
-// categorical values and null pattern, and matched within a group by
-// binary search on the first numeric column.
+// It runs in O((n_R + n_S) log n_R) time and about 40 bytes per row:
+// rows are numbered by their categorical values and null pattern, the real
+// rows sorted by that number and their first numeric value, and each
+// synthetic row is matched by binary search within its group.
 func RowCopies(real, syn *Table) (*Copies, error) {
 	pairs, err := pairCols(real, syn)
 	if err != nil {
@@ -39,78 +41,91 @@ func RowCopies(real, syn *Table) (*Copies, error) {
 	if syn.Rows == 0 {
 		return nil, ErrNoRows
 	}
-	var cat, num [][2]*Column
+	var cat []discrete
+	var catS []discrete
+	var num [][2]*Column
 	for _, p := range pairs {
 		if p[0].Numeric {
 			num = append(num, p)
-		} else {
-			cat = append(cat, p)
+			continue
 		}
+		size := p[0].Dict.Len() + 1
+		cat = append(cat, discrete{codes: p[0].Codes, off: 1, size: size})
+		catS = append(catS, discrete{codes: p[1].Codes, off: 1, size: size})
 	}
-	// key of a row: categorical codes and the null pattern of numbers.
-	key := func(side, i int) string {
-		b := make([]byte, 0, 4*len(cat)+len(num))
-		for _, p := range cat {
-			v := uint32(p[side].Codes[i])
-			b = append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
+	// The group of a row: its categorical values and the null pattern of
+	// its numbers, as one number (renumbered when it would overflow).
+	var j jointBuf
+	ka, kb, cells := j.keys(cat, catS, real.Rows, syn.Rows)
+	for _, p := range num {
+		if cells > maxKey/2 {
+			cells = j.renumber()
 		}
-		for _, p := range num {
-			if math.IsNaN(p[side].Nums[i]) {
-				b = append(b, 1)
-			} else {
-				b = append(b, 0)
+		for side, keys := range [][]uint64{ka, kb} {
+			for i, v := range p[side].Nums {
+				keys[i] *= 2
+				if math.IsNaN(v) {
+					keys[i]++
+				}
 			}
 		}
-		return string(b)
+		cells *= 2
 	}
-	// first is the numeric column groups are sorted on.
-	first := -1
-	groups := map[string][]int{}
-	for i := 0; i < real.Rows; i++ {
-		k := key(0, i)
-		groups[k] = append(groups[k], i)
+	// Real rows by group, then by their first number, then by position.
+	order := make([]int32, real.Rows)
+	for i := range order {
+		order[i] = int32(i)
 	}
+	var first []float64
 	if len(num) > 0 {
-		first = 0
-		for _, g := range groups {
-			c := num[0][0].Nums
-			slices.SortFunc(g, func(a, b int) int {
-				switch {
-				case c[a] < c[b]:
-					return -1
-				case c[a] > c[b]:
-					return 1
-				}
-				return a - b
-			})
+		first = num[0][0].Nums
+	}
+	slices.SortFunc(order, func(x, y int32) int {
+		if c := cmp.Compare(ka[x], ka[y]); c != 0 {
+			return c
 		}
+		if first != nil {
+			if c := cmp.Compare(first[x], first[y]); c != 0 {
+				return c
+			}
+		}
+		return cmp.Compare(x, y)
+	})
+	sorted := make([]uint64, len(order))
+	for i, r := range order {
+		sorted[i] = ka[r]
 	}
 	res := &Copies{Rows: syn.Rows}
 	var novel int
 	for i := 0; i < syn.Rows; i++ {
-		g := groups[key(1, i)]
+		key := kb[i]
+		lo, _ := slices.BinarySearch(sorted, key)
+		hi := lo
+		for hi < len(sorted) && sorted[hi] == key {
+			hi++
+		}
+		g := order[lo:hi]
 		if len(g) == 0 {
 			novel++
 			continue
 		}
-		if first < 0 { // only categorical columns: a group match is exact
+		if len(num) == 0 { // only categorical columns: a group match is exact
 			res.ExactCopyRows++
 			continue
 		}
 		matched, exact := false, false
-		lo, hi := 0, len(g)
+		wlo, whi := 0, len(g)
 		s0 := num[0][1].Nums[i]
 		if !math.IsNaN(s0) {
 			tol := NumericMatchTolerance * math.Abs(s0)
-			c := num[0][0].Nums
-			lo = sort.Search(len(g), func(k int) bool { return c[g[k]] >= s0-tol })
-			hi = sort.Search(len(g), func(k int) bool { return c[g[k]] > s0+tol })
+			wlo = sort.Search(len(g), func(k int) bool { return first[g[k]] >= s0-tol })
+			whi = sort.Search(len(g), func(k int) bool { return first[g[k]] > s0+tol })
 		}
-		for _, r := range g[lo:hi] {
+		for _, r := range g[wlo:whi] {
 			m, e := true, true
 			for _, p := range num {
 				rv, sv := p[0].Nums[r], p[1].Nums[i]
-				if math.IsNaN(sv) { // the key made rv null too
+				if math.IsNaN(sv) { // the group made rv null too
 					continue
 				}
 				if math.Abs(rv-sv) > NumericMatchTolerance*math.Abs(sv) {

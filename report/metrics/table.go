@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/veil-data/veil/dataset"
@@ -28,26 +31,73 @@ var ErrMismatch = errors.New("tables do not share a domain")
 // Dict maps the texts of a categorical column to dense codes 0, 1, 2... in
 // order of first appearance. Tables of one Domain share it, so equal codes
 // mean equal texts across them.
+//
+// The index is an open-addressing hash table of codes (linear probing,
+// at most half full): a column with a value per row (an ID) costs about
+// 40 bytes per distinct value, half of what a map[string]int32 costs.
 type Dict struct {
-	index  map[string]int32
 	values []string
+	slots  []int32 // code+1 of the text hashed there; 0 = empty
+	seed   maphash.Seed
 }
 
-// Code returns the code of s, adding s when it is new.
-func (d *Dict) Code(s string) int32 {
-	if c, ok := d.index[s]; ok {
-		return c
+func newDict() *Dict { return &Dict{} }
+
+// find returns the slot of s: the one holding its code, or the empty slot
+// where it belongs.
+func (d *Dict) find(s string) int {
+	mask := len(d.slots) - 1
+	i := int(maphash.String(d.seed, s)) & mask
+	for {
+		c := d.slots[i]
+		if c == 0 || d.values[c-1] == s {
+			return i
+		}
+		i = (i + 1) & mask
+	}
+}
+
+// Code returns the code of s, adding s when it is new. A new text is
+// copied: s may point into a larger buffer (a CSV record), which the
+// dictionary must not keep alive.
+func (d *Dict) Code(s string) int32 { return d.add(s, true) }
+
+// add returns the code of s, adding s (a copy of it when clone is set)
+// when it is new.
+func (d *Dict) add(s string, clone bool) int32 {
+	if len(d.slots) == 0 {
+		d.slots = make([]int32, 16)
+		d.seed = maphash.MakeSeed()
+	}
+	i := d.find(s)
+	if c := d.slots[i]; c != 0 {
+		return c - 1
 	}
 	c := int32(len(d.values))
-	d.index[s] = c
+	if clone {
+		s = strings.Clone(s)
+	}
 	d.values = append(d.values, s)
+	d.slots[i] = c + 1
+	if 2*len(d.values) > len(d.slots) {
+		d.slots = make([]int32, 2*len(d.slots))
+		for k, v := range d.values {
+			d.slots[d.find(v)] = int32(k) + 1
+		}
+	}
 	return c
 }
 
 // Lookup returns the code of s and whether s is known.
 func (d *Dict) Lookup(s string) (int32, bool) {
-	c, ok := d.index[s]
-	return c, ok
+	if len(d.slots) == 0 {
+		return 0, false
+	}
+	c := d.slots[d.find(s)]
+	if c == 0 {
+		return 0, false
+	}
+	return c - 1, true
 }
 
 // Text returns the text of code c. It panics if c is not a code of d.
@@ -92,6 +142,7 @@ type Table struct {
 	// was sampled down to LoadOptions.MaxRows.
 	TotalRows int64
 	domain    *Domain
+	src       []int // reader column of each column, while loading
 }
 
 // Col returns the column named name, or nil.
@@ -163,9 +214,110 @@ func (d *Domain) Load(ctx context.Context, r dataset.Reader, opt *LoadOptions) (
 	if opt == nil {
 		opt = &LoadOptions{}
 	}
+	t, err := d.prepare(r, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.read(ctx, r, opt); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// LoadAll loads the tables of several readers (opts[i] for readers[i]; a
+// nil opts or entry means defaults), reading them concurrently, one
+// goroutine each. The result is the one of calling Load on each in turn:
+// the first reader fixes the types of its columns, and dictionary codes are
+// those sequential loading gives (the later tables' new texts are added in
+// order, after the reading). The error returned is the first one in reader
+// order; a failed table stops the tables after it. The readers must not
+// share state: each is read by its own goroutine.
+func (d *Domain) LoadAll(ctx context.Context, readers []dataset.Reader, opts []*LoadOptions) ([]*Table, error) {
+	n := len(readers)
+	opt := func(i int) *LoadOptions {
+		if i < len(opts) && opts[i] != nil {
+			return opts[i]
+		}
+		return &LoadOptions{}
+	}
+	tables := make([]*Table, n)
+	errs := make([]error, n)
+	for i, r := range readers {
+		tables[i], errs[i] = d.prepare(r, opt(i))
+	}
+	// Tables after the first count their texts in dictionaries of their
+	// own while they are read, merged into the domain's afterwards.
+	shared := make([][]*Dict, n)
+	for i := 1; i < n; i++ {
+		if errs[i] != nil {
+			continue
+		}
+		shared[i] = make([]*Dict, len(tables[i].Columns))
+		for k, c := range tables[i].Columns {
+			if !c.Numeric {
+				shared[i][k] = c.Dict
+				c.Dict = newDict()
+			}
+		}
+	}
+	ctxs := make([]context.Context, n)
+	cancels := make([]context.CancelFunc, n)
+	for i := range ctxs {
+		ctxs[i], cancels[i] = context.WithCancel(ctx)
+		defer cancels[i]()
+	}
+	stopAfter := func(i int) {
+		for j := i + 1; j < n; j++ {
+			cancels[j]()
+		}
+	}
+	var wg sync.WaitGroup
+	for i, r := range readers {
+		if errs[i] != nil {
+			stopAfter(i)
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if errs[i] = tables[i].read(ctxs[i], r, opt(i)); errs[i] != nil {
+				stopAfter(i)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	for i := 1; i < n; i++ {
+		for k, c := range tables[i].Columns {
+			if c.Numeric {
+				continue
+			}
+			own, dict := c.Dict, shared[i][k]
+			remap := make([]int32, own.Len())
+			for code := range remap {
+				remap[code] = dict.add(own.Text(int32(code)), false)
+			}
+			for j, v := range c.Codes {
+				if v >= 0 {
+					c.Codes[j] = remap[v]
+				}
+			}
+			c.Dict = dict
+		}
+	}
+	return tables, nil
+}
+
+// prepare returns the empty table of r's columns (those opt selects),
+// fixing in d the type of every column d does not know yet.
+func (d *Domain) prepare(r dataset.Reader, opt *LoadOptions) (*Table, error) {
 	schema := r.Schema()
-	var idx []int
 	var cols []*Column
+	var idx []int
 	for i, sc := range schema.Columns {
 		if slices.Contains(opt.Skip, sc.Name) || (len(opt.Only) > 0 && !slices.Contains(opt.Only, sc.Name)) {
 			continue
@@ -181,13 +333,19 @@ func (d *Domain) Load(ctx context.Context, r dataset.Reader, opt *LoadOptions) (
 	if name == "" && len(schema.Columns) > 0 {
 		name = r.Pos(0).File
 	}
-	t := &Table{Name: name, Columns: cols, domain: d}
+	return &Table{Name: name, Columns: cols, domain: d, src: idx}, nil
+}
+
+// read reads every record of r into t (prepared for r by prepare).
+func (t *Table) read(ctx context.Context, r dataset.Reader, opt *LoadOptions) error {
+	schema := r.Schema()
+	cols, idx := t.Columns, t.src
 	capRows := opt.maxRows()
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x6d657472696373)) // "metrics"
 	for {
 		if t.TotalRows&1023 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		rec, err := r.Read()
@@ -195,7 +353,7 @@ func (d *Domain) Load(ctx context.Context, r dataset.Reader, opt *LoadOptions) (
 			break
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		t.TotalRows++
 		slot := t.Rows
@@ -219,11 +377,11 @@ func (d *Domain) Load(ctx context.Context, r dataset.Reader, opt *LoadOptions) (
 			c := cols[k]
 			v := rec.Values[i]
 			if err := c.set(slot, schema.Columns[i], v); err != nil {
-				return nil, dataset.Locate(r, rec, &dataset.ColumnError{Col: i, Err: err})
+				return dataset.Locate(r, rec, &dataset.ColumnError{Col: i, Err: err})
 			}
 		}
 	}
-	return t, nil
+	return nil
 }
 
 func (d *Domain) colType(sc dataset.Column, categorical bool) (*colType, error) {
@@ -235,7 +393,7 @@ func (d *Domain) colType(sc dataset.Column, categorical bool) (*colType, error) 
 	}
 	ct := &colType{kind: sc.Kind, numeric: isNumericKind(sc.Kind) && !categorical}
 	if !ct.numeric {
-		ct.dict = &Dict{index: map[string]int32{}}
+		ct.dict = newDict()
 	}
 	d.cols[sc.Name] = ct
 	return ct, nil
@@ -327,7 +485,20 @@ func (s *sliceReader) Read() (*dataset.Record, error) {
 	return &s.rec, nil
 }
 
-// Rows returns a table holding rows idx of t (repeats allowed), in that
+// View returns a table named name that shares t's rows and domain: its
+// columns are new Column values holding t's slices. Replace a column's
+// Codes or Nums in the view to change it there only; writing into a
+// shared slice changes both tables.
+func (t *Table) View(name string) *Table {
+	out := &Table{Name: name, Rows: t.Rows, TotalRows: t.TotalRows, domain: t.domain}
+	for _, c := range t.Columns {
+		nc := *c
+		out.Columns = append(out.Columns, &nc)
+	}
+	return out
+}
+
+// Select returns a table holding rows idx of t (repeats allowed), in that
 // order. The result shares t's domain.
 func (t *Table) Select(name string, idx []int) *Table {
 	out := &Table{Name: name, Rows: len(idx), TotalRows: int64(len(idx)), domain: t.domain}

@@ -125,54 +125,26 @@ func contingencyCodes(c *Column, rows []int) []int32 {
 	return out
 }
 
-// contingency returns the joint distribution of two coded columns as
-// proportions, keyed by cell.
-func contingency(a, b []int32) map[int64]float64 {
-	m := map[int64]float64{}
-	w := 1 / float64(len(a))
-	for i := range a {
-		m[int64(a[i])<<32|int64(uint32(b[i]))] += w
-	}
-	return m
-}
-
 // CramersV returns Cramér's V of the contingency table of two coded
 // columns, without bias correction (scipy.stats.contingency.association
 // with method="cramer"):
 //
 //	V = √(χ² / (n · (min(r, c) − 1)))
 //
-// over the r rows and c columns that occur. It is 0 when either column
-// takes a single value.
+// over the r rows and c columns that occur (see ChiSquared; rows with a
+// negative code are left out). It is 0 when either column takes a single
+// value, NaN when there is no row.
 func CramersV(a, b []int32) float64 {
-	n := float64(len(a))
-	if n == 0 {
+	chi2, n, k := ChiSquared(a, b)
+	switch {
+	case n == 0:
 		return math.NaN()
-	}
-	ra := map[int32]float64{}
-	rb := map[int32]float64{}
-	joint := map[[2]int32]float64{}
-	for i := range a {
-		ra[a[i]]++
-		rb[b[i]]++
-		joint[[2]int32{a[i], b[i]}]++
-	}
-	k := min(len(ra), len(rb))
-	if k < 2 {
+	case k < 2:
 		return 0
 	}
-	// χ² = Σ (O − E)² / E over all r×c cells; the empty cells contribute
-	// E each, so χ² = Σ_observed (O² / E) − n.
-	var s float64
-	for cell, o := range joint {
-		e := ra[cell[0]] * rb[cell[1]] / n
-		s += o * o / e
-	}
-	chi2 := s - n
-	if chi2 < 0 {
-		chi2 = 0
-	}
-	return math.Sqrt(chi2 / (n * float64(k-1)))
+	// V ≤ 1; the min keeps a rounding excess (1.00000000000002) out of
+	// the figures.
+	return math.Min(math.Sqrt(chi2/(float64(n)*float64(k-1))), 1)
 }
 
 // ContingencySimilarity returns 1 − TVD of the joint distributions of two
@@ -183,28 +155,45 @@ func CramersV(a, b []int32) float64 {
 // rows with rng.
 func ContingencySimilarity(realA, realB, synA, synB *Column, rng *rand.Rand) (score, realV float64) {
 	nr, ns := lenOf(realA), lenOf(synA)
-	rowsR, rowsS := allRows(nr), allRows(ns)
-	if nr > ContingencyMaxRows || ns > ContingencyMaxRows {
-		rowsR = sampleIndex(nr, ContingencyMaxRows, rng)
-		rowsS = sampleIndex(ns, ContingencyMaxRows, rng)
-	}
+	rowsR, rowsS := contingencyRows(nr, ns, rng)
 	if len(rowsR) == 0 || len(rowsS) == 0 {
 		return math.NaN(), math.NaN()
 	}
 	ra := contingencyCodes(realA, rowsR)
 	rb := contingencyCodes(realB, rowsR)
-	pr := contingency(ra, rb)
-	ps := contingency(contingencyCodes(synA, rowsS), contingencyCodes(synB, rowsS))
-	var d float64
-	for k, p := range pr {
-		d += math.Abs(p - ps[k])
+	sa := contingencyCodes(synA, rowsS)
+	sb := contingencyCodes(synB, rowsS)
+	var buf jointBuf
+	return contingencySimilarity(&buf, ra, rb, sa, sb), CramersV(ra, rb)
+}
+
+// contingencyRows returns the rows ContingencySimilarity uses: all of
+// them, or when either table has more than ContingencyMaxRows rows, a
+// uniform sample of at most that many of each.
+func contingencyRows(nr, ns int, rng *rand.Rand) (rowsR, rowsS []int) {
+	if nr > ContingencyMaxRows || ns > ContingencyMaxRows {
+		return sampleIndex(nr, ContingencyMaxRows, rng), sampleIndex(ns, ContingencyMaxRows, rng)
 	}
-	for k, p := range ps {
-		if _, ok := pr[k]; !ok {
-			d += p
+	return allRows(nr), allRows(ns)
+}
+
+// contingencySimilarity returns 1 − TVD of the joint distributions of the
+// coded columns (ra, rb) and (sa, sb).
+func contingencySimilarity(buf *jointBuf, ra, rb, sa, sb []int32) float64 {
+	size := func(x, y []int32) int {
+		hi := int32(0)
+		for _, c := range x {
+			hi = max(hi, c)
 		}
+		for _, c := range y {
+			hi = max(hi, c)
+		}
+		return int(hi) + 1
 	}
-	return 1 - d/2, CramersV(ra, rb)
+	na, nb := size(ra, sa), size(rb, sb)
+	a := []discrete{{codes: ra, size: na}, {codes: rb, size: nb}}
+	b := []discrete{{codes: sa, size: na}, {codes: sb, size: nb}}
+	return 1 - buf.tvd(a, b, len(ra), len(sa))
 }
 
 func lenOf(c *Column) int {
@@ -254,6 +243,12 @@ type TrendOptions struct {
 // CorrelationSimilarity for two numeric columns, ContingencySimilarity
 // otherwise. The property is the mean over the pairs that meet the
 // threshold (|r_R| > 0.5, V_R > 0.3 by default); NaN when none does.
+//
+// When either table has more than ContingencyMaxRows rows, one uniform
+// sample of that many rows of each table, drawn with opt.Seed, serves
+// every ContingencySimilarity pair (SDMetrics draws one per pair; each
+// pair's estimate has the same distribution). CorrelationSimilarity uses
+// every row.
 func ColumnPairTrends(real, syn *Table, opt *TrendOptions) (float64, []PairScore, error) {
 	pairs, err := pairCols(real, syn)
 	if err != nil {
@@ -274,6 +269,22 @@ func ColumnPairTrends(real, syn *Table, opt *TrendOptions) (float64, []PairScore
 		}
 	}
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x7472656e6473)) // "trends"
+	// ContingencySimilarity's rows and codes: one sample of each table
+	// (when either has more than ContingencyMaxRows rows) serves every
+	// pair, and each column is coded once.
+	var rowsR, rowsS []int
+	if len(pairs) > 0 {
+		rowsR, rowsS = contingencyRows(real.Rows, syn.Rows, rng)
+	}
+	codesR := make([][]int32, len(pairs))
+	codesS := make([][]int32, len(pairs))
+	coded := func(i int) {
+		if codesR[i] == nil {
+			codesR[i] = contingencyCodes(pairs[i][0], rowsR)
+			codesS[i] = contingencyCodes(pairs[i][1], rowsS)
+		}
+	}
+	var buf jointBuf
 	var out []PairScore
 	var vals []float64
 	for i := 0; i < len(pairs); i++ {
@@ -288,7 +299,14 @@ func ColumnPairTrends(real, syn *Table, opt *TrendOptions) (float64, []PairScore
 				ps.MeetsThreshold = !math.IsNaN(ps.Score) && (opt.AllPairs || ps.Real > corrT)
 			} else {
 				ps.Metric = "ContingencySimilarity"
-				ps.Score, ps.Real = ContingencySimilarity(a[0], b[0], a[1], b[1], rng)
+				if len(rowsR) == 0 || len(rowsS) == 0 {
+					ps.Score, ps.Real = math.NaN(), math.NaN()
+				} else {
+					coded(i)
+					coded(j)
+					ps.Score = contingencySimilarity(&buf, codesR[i], codesR[j], codesS[i], codesS[j])
+					ps.Real = CramersV(codesR[i], codesR[j])
+				}
 				ps.MeetsThreshold = !math.IsNaN(ps.Score) && (opt.AllPairs || ps.Real > assocT)
 			}
 			out = append(out, ps)
