@@ -75,10 +75,10 @@ type Options struct {
 	// Quasi, Sensitive and Direct name columns' roles, overriding the
 	// policy, the anonymize report and detection.
 	Quasi, Sensitive, Direct []string
-	// Detect, if set, detects roles from the original when no other source
-	// gives them (veil's CLI passes the profiler's detection). It returns
-	// a role (direct, identifier, quasi, sensitive, other) per column name.
-	Detect func(original Source) (map[string]string, error)
+	// Detect, if set, detects roles from the original for the columns no
+	// other source names (veil's CLI passes the profiler's detection). It
+	// returns what it found per column name.
+	Detect func(original Source) (map[string]Detected, error)
 	// SampleRows is how many released rows DCR and NNDR measure (default
 	// 1,000); ReferenceRows caps the real rows they are compared with
 	// (default 50,000). Both are quadratic measures.
@@ -118,10 +118,51 @@ func (e *InputError) Unwrap() error { return e.Err }
 // ExitClass makes an InputError a usage error.
 func (e *InputError) ExitClass() string { return "usage" }
 
+// Detected is what role detection found for a column.
+type Detected struct {
+	// Role is direct, identifier, quasi, sensitive or other.
+	Role string
+	// Entity is what the values look like (NATIONAL_ID, DATE_OF_BIRTH,
+	// RECORD_ID, EMAIL...; see package profile); empty when nothing.
+	Entity string
+}
+
+// Where a column's role came from (ColumnRow.RoleFrom).
+const (
+	fromDetected = "detected"
+	fromNone     = "none"
+)
+
 // roles of the columns, and where they came from.
 type roleSet struct {
-	from  string
-	roles map[string]string
+	from   string            // the whole story, for the provenance
+	roles  map[string]string // every column's role
+	source map[string]string // per column: command line, policy, anonymize report, synth model, detected, none
+	entity map[string]string // per detected column: what detection took it for
+}
+
+// classNames returns the columns of a role that the class measures use:
+// the ones a declared source (command line, policy, anonymize report,
+// synth model) names when it names any, else the detected ones. A policy's
+// quasi-identifiers are the attacker model its release was made for
+// (anonymize's k holds over them): detection does not widen them behind
+// its back; detectedOnly lists what it would add.
+func (rs roleSet) classNames(role string, order []string) (names, detectedOnly []string) {
+	var declared, detected []string
+	for _, n := range order {
+		if rs.roles[n] != role {
+			continue
+		}
+		if rs.source[n] == fromDetected {
+			detected = append(detected, n)
+		} else {
+			declared = append(declared, n)
+		}
+	}
+	if len(declared) > 0 {
+		return declared, detected
+	}
+	return detected, nil
 }
 
 func (rs roleSet) names(role string, order []string) []string {
@@ -155,6 +196,12 @@ type builder struct {
 
 	recodeMethod map[string]string
 	dom          *metrics.Domain
+	// idOrig and idRel hold the hashes of the checked identifiers (see
+	// identifiers.go), filled while the tables are read.
+	idOrig, idRel *idCollector
+	// utilSkip says why a compared column is left out of column shapes,
+	// pair trends, marginal distances and the heatmaps (ID-like).
+	utilSkip map[string]string
 	// origRaw and holdRaw keep the original and holdout values as read,
 	// before recoded columns are mapped into the released domain; nil when
 	// no column is recoded.
@@ -198,6 +245,7 @@ func Build(ctx context.Context, in Inputs, opt Options) (*Report, error) {
 		return nil, err
 	}
 	b.provenance()
+	b.idLike()
 	b.inventory()
 	b.treatment()
 	if err := b.utility(ctx); err != nil {
@@ -394,11 +442,23 @@ func (b *builder) loadFrames(ctx context.Context, readers []dataset.Reader) erro
 	}
 	var rs []dataset.Reader
 	var opts []*metrics.LoadOptions
+	b.idOrig, b.idRel = nil, nil
+	if ids := b.checkedIdentifiers(); len(ids) > 0 {
+		b.idOrig = newIDCollector(b.origSc, ids, b.opt.Seed, false)
+		b.idRel = newIDCollector(b.relSc, ids, b.opt.Seed, true)
+	}
 	for i, name := range []string{"original", "released", "holdout"} {
 		if readers[i] == nil {
 			continue
 		}
-		rs = append(rs, tickReader{readers[i], tick})
+		var r dataset.Reader = tickReader{readers[i], tick}
+		switch {
+		case i == 0 && b.idOrig != nil:
+			r = idReader{r, b.idOrig}
+		case i == 1 && b.idRel != nil:
+			r = idReader{r, b.idRel}
+		}
+		rs = append(rs, r)
 		opts = append(opts, &metrics.LoadOptions{Name: name, Only: only, Categorical: categorical, MaxRows: b.opt.MaxRows, Seed: b.opt.Seed})
 	}
 	tabs, err := b.dom.LoadAll(ctx, rs, opts)
@@ -546,9 +606,17 @@ func (b *builder) hierarchyOf(name string) (*policies.Hierarchy, int, bool) {
 }
 
 // resolveRoles takes column roles from the options, the policy, the
-// anonymize report or detection, in that order.
+// anonymize report or the synth model, in that order; the columns of the
+// original that source does not name get the role detection gives them
+// (all of them when there is no other source). Without detection they
+// are "other".
 func (b *builder) resolveRoles() error {
-	rs := roleSet{roles: map[string]string{}}
+	rs := roleSet{roles: map[string]string{}, source: map[string]string{}, entity: map[string]string{}}
+	declare := func(name, role, from string) {
+		if role != "" {
+			rs.roles[name], rs.source[name] = role, from
+		}
+	}
 	switch {
 	case len(b.opt.Quasi)+len(b.opt.Sensitive)+len(b.opt.Direct) > 0:
 		rs.from = "command line"
@@ -560,43 +628,56 @@ func (b *builder) resolveRoles() error {
 				if b.origSc.Index(n) < 0 && b.relSc.Index(n) < 0 {
 					return &InputError{What: "roles", Err: fmt.Errorf("column %q is in neither table", n)}
 				}
-				rs.roles[n] = set.role
+				declare(n, set.role, rs.from)
 			}
 		}
 	case b.in.Policy != nil && policyHasRoles(b.in.Policy):
 		rs.from = "policy " + filepath.Base(b.in.Policy.Path)
 		for _, c := range b.in.Policy.Columns {
-			if c.Role != "" {
-				rs.roles[c.Name] = string(c.Role)
-			}
+			declare(c.Name, string(c.Role), "policy")
 		}
 	case b.anon != nil && anonHasRoles(b.anon):
 		rs.from = "anonymize report"
 		for _, c := range b.anon.Columns {
-			if c.Role != "" {
-				rs.roles[c.Name] = c.Role
-			}
+			declare(c.Name, c.Role, rs.from)
 		}
 	case b.synth != nil && len(b.synth.Roles) > 0:
 		rs.from = "synth model"
 		for k, v := range b.synth.Roles {
-			rs.roles[k] = v
+			declare(k, v, rs.from)
 		}
-	case b.opt.Detect != nil:
-		rs.from = "detected by veil profile"
-		roles, err := b.opt.Detect(b.in.Original)
+	}
+	var unnamed []string
+	for _, n := range b.origSc.Names() {
+		if rs.roles[n] == "" {
+			unnamed = append(unnamed, n)
+		}
+	}
+	switch {
+	case len(unnamed) > 0 && b.opt.Detect != nil:
+		found, err := b.opt.Detect(b.in.Original)
 		if err != nil {
 			return err
 		}
-		for k, v := range roles {
-			rs.roles[k] = v
+		for _, n := range unnamed {
+			if d, ok := found[n]; ok && d.Role != "" {
+				declare(n, d.Role, fromDetected)
+				if d.Entity != "" {
+					rs.entity[n] = d.Entity
+				}
+			}
 		}
-	default:
+		if rs.from == "" {
+			rs.from = "detected by veil profile"
+		} else {
+			rs.from += fmt.Sprintf("; the %d columns it does not name: detected by veil profile", len(unnamed))
+		}
+	case rs.from == "":
 		rs.from = "none (no policy, anonymize report or detection): privacy measures over quasi-identifiers are skipped"
 	}
 	for _, n := range b.order {
 		if rs.roles[n] == "" {
-			rs.roles[n] = string(policies.RoleOther)
+			rs.roles[n], rs.source[n] = string(policies.RoleOther), fromNone
 		}
 	}
 	b.roles = rs
@@ -677,7 +758,7 @@ func (b *builder) provenance() {
 // counts (never values).
 func (b *builder) inventory() {
 	for _, name := range b.order {
-		row := ColumnRow{Name: name, Role: b.roles.roles[name]}
+		row := ColumnRow{Name: name, Role: b.roles.roles[name], RoleFrom: b.roles.source[name]}
 		if i := b.origSc.Index(name); i >= 0 {
 			row.InOriginal = true
 			row.KindOriginal = b.origSc.Columns[i].Kind.String()
@@ -707,12 +788,15 @@ func (b *builder) inventory() {
 			default:
 				row.ComparedAs = "values"
 			}
+			if why := b.utilSkip[name]; why != "" {
+				row.ComparedAs += "; left out of shapes, pair trends and marginal distances: " + why
+			}
 		case !row.InReleased:
 			row.ComparedAs = "not released"
 		case !row.InOriginal:
 			row.ComparedAs = "not in the original"
 		default:
-			row.ComparedAs = "not compared: " + row.Role + " column (values are never read into the report)"
+			row.ComparedAs = "not compared: " + row.Role + " column (values are only hashed, in memory, to check whether the release holds real ones)"
 		}
 		b.r.Columns = append(b.r.Columns, row)
 	}

@@ -28,9 +28,18 @@
 // recoded (intervals, masks, hierarchy levels, *) are compared in the
 // released domain: the original is mapped through the same coding.
 //
-// No value of a direct identifier or record key is ever loaded; values of
-// other columns appear only as chart categories held by at least 5 rows in
-// both tables. Output is deterministic for the same inputs and seed (the
+// Column roles come from the command line, the policy, the anonymize
+// report or the synth model; the columns that source does not name take
+// the role detection gives them ([Options.Detect]). Every direct
+// identifier and record key present in both tables is checked for real
+// values in the release ([IdentifierCheck]): an exposed one is a warning at
+// the top of the report and fails the implicit identifiers_released gate
+// when the policy sets gates. Such columns, and ID-like ones
+// ([metrics.IDLike]), are left out of the utility comparisons.
+//
+// No value of a direct identifier or record key is kept: they are only
+// hashed in memory for that check. Values of other columns appear only as
+// chart categories held by at least 5 rows in both tables. Output is deterministic for the same inputs and seed (the
 // provenance times aside).
 //
 //	r, err := report.Build(ctx, report.Inputs{

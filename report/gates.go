@@ -103,6 +103,22 @@ func (b *builder) evaluateGates() {
 		}
 		s.Gates = append(s.Gates, g)
 	}
+	// The implicit gate: a policy that sets gates holds the release to a
+	// standard, and no standard lets a direct identifier or record key out
+	// with its real values. It applies when the release has such a column.
+	if len(b.r.Privacy.Identifiers) > 0 {
+		if f := b.r.Figure("identifiers_released"); f != nil && f.Value != nil {
+			v := *f.Value
+			g := Gate{Name: "identifiers_released", Kind: "privacy", Value: &v, Threshold: 0, Op: "<=", Passed: compare(v, "<=", 0),
+				Meaning: "no direct identifier or record key is released with its real values",
+				Note:    "implicit in every policy with gates; to release such a column on purpose, give it role other (with a reason) in the policy"}
+			t := 0.0
+			f.Threshold, f.Op, f.Source = &t, "<=", "gate"
+			ok := g.Passed
+			f.Meets = &ok
+			s.Gates = append(s.Gates, g)
+		}
+	}
 	s.Verdict = "PASS"
 	if len(s.Gates) == 0 {
 		s.Verdict = "NO GATES"

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -40,7 +41,10 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return trimFloat(roundSig(*v, 4))
 	},
-	"pct":  pct,
+	"pct": pct,
+	// has reports whether list holds s (a summary sentence shown as a
+	// warning above is not repeated below it).
+	"has":  func(list []string, s string) bool { return slices.Contains(list, s) },
 	"time": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
 	"rows": func(n *int64) string {
 		if n == nil {

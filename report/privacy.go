@@ -24,8 +24,10 @@ const (
 
 func (b *builder) privacy(ctx context.Context) error {
 	p := &b.r.Privacy
-	p.QuasiIdentifiers = b.compared(b.roles.names("quasi", b.order))
-	p.Sensitive = b.compared(b.roles.names("sensitive", b.order))
+	quasi, _ := b.roles.classNames("quasi", b.order)
+	sensitive, _ := b.roles.classNames("sensitive", b.order)
+	p.QuasiIdentifiers = b.compared(quasi)
+	p.Sensitive = b.compared(sensitive)
 	p.Direct = append(b.roles.names("direct", b.order), b.roles.names("identifier", b.order)...)
 	if p.QuasiIdentifiers == nil {
 		p.QuasiIdentifiers = []string{}
@@ -36,6 +38,7 @@ func (b *builder) privacy(ctx context.Context) error {
 	if p.Direct == nil {
 		p.Direct = []string{}
 	}
+	b.identifierChecks()
 	if err := b.singlingOut(); err != nil {
 		return err
 	}

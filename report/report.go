@@ -66,6 +66,10 @@ type Summary struct {
 	Verdict   string   `json:"verdict"`
 	Gates     []Gate   `json:"gates"`
 	Sentences []string `json:"sentences"`
+	// Warnings are the findings a reader must not miss, whatever the
+	// gates say: direct identifiers or record keys released with their
+	// real values.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Gate is one threshold of the policy's gates block and its verdict.
@@ -99,8 +103,12 @@ type Figure struct {
 
 // ColumnRow is one row of the data inventory.
 type ColumnRow struct {
-	Name         string  `json:"name"`
-	Role         string  `json:"role"`
+	Name string `json:"name"`
+	Role string `json:"role"`
+	// RoleFrom says where Role came from: command line, policy, anonymize
+	// report, synth model, detected (veil's detection on the original, for
+	// a column no other source names) or none.
+	RoleFrom     string  `json:"role_from"`
 	KindOriginal string  `json:"kind_original,omitempty"`
 	KindReleased string  `json:"kind_released,omitempty"`
 	InOriginal   bool    `json:"in_original"`
@@ -259,13 +267,16 @@ type Scores struct {
 
 // Privacy holds one section per WP29 risk and the DP accounting.
 type Privacy struct {
-	QuasiIdentifiers []string    `json:"quasi_identifiers"`
-	Sensitive        []string    `json:"sensitive"`
-	Direct           []string    `json:"direct"`
-	SinglingOut      SinglingOut `json:"singling_out"`
-	Linkability      Linkability `json:"linkability"`
-	Inference        Inference   `json:"inference"`
-	DP               DP          `json:"differential_privacy"`
+	QuasiIdentifiers []string `json:"quasi_identifiers"`
+	Sensitive        []string `json:"sensitive"`
+	Direct           []string `json:"direct"`
+	// Identifiers checks each direct identifier and record key present in
+	// both tables for real values in the release.
+	Identifiers []IdentifierCheck `json:"identifier_checks"`
+	SinglingOut SinglingOut       `json:"singling_out"`
+	Linkability Linkability       `json:"linkability"`
+	Inference   Inference         `json:"inference"`
+	DP          DP                `json:"differential_privacy"`
 }
 
 // SinglingOut is WP29's first risk: can a record be isolated?

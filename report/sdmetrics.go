@@ -34,7 +34,19 @@ const maxMarginalSets = 1000
 func (b *builder) sdmetrics(ctx context.Context) error {
 	u := &b.r.Utility
 	exact := !b.orig.t.Sampled() && !b.rel.t.Sampled()
-	q, err := metrics.QualityScore(b.orig.t, b.rel.t, &metrics.TrendOptions{Seed: b.opt.Seed})
+	skip := b.utilityExcluded()
+	origU, relU := b.orig.t, b.rel.t
+	if len(skip) > 0 {
+		origU, relU = origU.Without(skip...), relU.Without(skip...)
+	}
+	compared := len(b.specs) - len(skip)
+	if compared == 0 {
+		u.Figures = append(u.Figures,
+			newFigure("quality", "Overall quality", 0, false, ">=", ref(refQuality), "score", "SDMetrics' quality score", "every compared column is ID-like"))
+		b.skippedMethod(skip)
+		return nil
+	}
+	q, err := metrics.QualityScore(origU, relU, &metrics.TrendOptions{Seed: b.opt.Seed})
 	if err != nil {
 		return err
 	}
@@ -67,7 +79,7 @@ func (b *builder) sdmetrics(ctx context.Context) error {
 			fmt.Sprintf("%d of %d pairs meet SDMetrics v0.27's thresholds (|r| > %s, Cramér's V > %s in the original)", counted, len(q.Pairs), trimFloat(metrics.RealCorrelationThreshold), trimFloat(metrics.RealAssociationThreshold))),
 		newFigure("column_pair_trends_all", "Column pair trends (all pairs)", all, true, ">=", ref(refTrends), "score",
 			"the same over every pair, as SDMetrics up to v0.26 computed it", ""))
-	marg, err := metrics.NewMarginals(b.orig.t, b.rel.t, &metrics.MarginalOptions{MaxSets: maxMarginalSets, Seed: b.opt.Seed})
+	marg, err := metrics.NewMarginals(origU, relU, &metrics.MarginalOptions{MaxSets: maxMarginalSets, Seed: b.opt.Seed})
 	if err != nil {
 		return err
 	}
@@ -80,7 +92,7 @@ func (b *builder) sdmetrics(ctx context.Context) error {
 		label := fmt.Sprintf("Mean %d-way marginal TVD", k)
 		th := map[int]float64{1: refTVD1, 2: refTVD2, 3: refTVD3}[k]
 		meaning := fmt.Sprintf("mean total variation distance between the distributions of every set of %d columns: 0 = identical, 1 = disjoint", k)
-		if k > len(b.specs) {
+		if k > compared {
 			u.Figures = append(u.Figures, newFigure(id, label, 0, false, "<=", ref(th), "distance", meaning, fmt.Sprintf("fewer than %d compared columns", k)))
 			continue
 		}
@@ -102,11 +114,37 @@ func (b *builder) sdmetrics(ctx context.Context) error {
 		b.method("contingency similarity and Cramér's V (column pair trends)", false, metrics.ContingencyMaxRows,
 			fmt.Sprintf("on a seeded uniform sample of %d rows of each table, as SDMetrics does (one sample serves every pair)", metrics.ContingencyMaxRows))
 	}
+	b.skippedMethod(skip)
 	if len(capped) > 0 {
 		b.method("mean marginal TVD", false, 0, fmt.Sprintf("over a seeded uniform sample of column sets when there are more than %d (%s); each sampled set is measured exactly",
 			maxMarginalSets, strings.Join(capped, ", ")))
 	}
 	return nil
+}
+
+// skippedMethod lists, in the methods, the columns the utility comparisons
+// leave out and why: direct identifiers and record keys (never loaded) and
+// ID-like columns.
+func (b *builder) skippedMethod(idLike []string) {
+	var parts []string
+	for _, n := range b.order {
+		role := b.roles.roles[n]
+		if (role == "direct" || role == "identifier") && b.origSc.Index(n) >= 0 && b.relSc.Index(n) >= 0 {
+			from := "role detected"
+			if src := b.roles.source[n]; src != fromDetected {
+				from = "role from the " + src
+			}
+			parts = append(parts, fmt.Sprintf("%s: %s (%s)", n, map[string]string{"direct": "direct identifier", "identifier": "record key"}[role], from))
+		}
+	}
+	for _, n := range idLike {
+		parts = append(parts, n+": "+b.utilSkip[n])
+	}
+	if len(parts) == 0 {
+		return
+	}
+	b.method("columns left out of column shapes, pair trends, marginal TVD and heatmaps", true, 0,
+		"as SDMetrics skips id columns: "+strings.Join(parts, "; ")+fmt.Sprintf(". ID-like: categories with more than %s distinct values among at least %d non-null values of the original; their distributions say nothing a release should keep, and two samples of them share few values", pct(metrics.IDLikeRatio), metrics.IDLikeMinValues))
 }
 
 // sampledNote says whether the tables were held whole or sampled.

@@ -35,6 +35,16 @@ func (b *builder) sentences() {
 			add(fmt.Sprintf("%d of %d gates of the policy passed; failed: %s.", passed, n, strings.Join(failed, ", ")))
 		}
 	}
+	// Identifiers released with real values come first: nothing else in
+	// the report matters as much.
+	var warnings []string
+	for _, c := range r.Privacy.Identifiers {
+		if c.Exposed {
+			add(c.Finding)
+			warnings = append(warnings, c.Finding)
+		}
+	}
+	r.Summary.Warnings = warnings
 	add(b.singlingOutSentence())
 	add(b.prosecutorSentence())
 	add(b.inferenceSentence())
@@ -222,6 +232,7 @@ func (b *builder) limitations() {
 	l := []string{
 		"Figures describe this release against this original; they do not account for other data an attacker may hold (linkage with external sources, earlier releases): assess the motivated intruder (ICO) separately.",
 		"Quasi-identifiers and sensitive columns are those named by " + b.roles.from + "; a column left out is not measured.",
+		fmt.Sprintf("Direct identifiers and record keys are checked for real values in the release by exact match: a value reformatted or shifted (spaces, case, a date moved by a day) is not recognised; the check flags a column when at least %s of its released values are real.", pct(identifierExposedShare)),
 		"Thresholds marked 'reference' are veil's defaults, not legal limits; gates in the policy are what the release is held to.",
 	}
 	if b.hold == nil {
@@ -243,5 +254,21 @@ func (b *builder) limitations() {
 			l = append(l, fmt.Sprintf("Column %s was recoded and no mapping to the original's values was found; its utility is measured value by value.", s.name))
 		}
 	}
+	for _, role := range []struct{ role, words string }{{"quasi", "quasi-identifiers"}, {"sensitive", "sensitive columns"}} {
+		if used, extra := b.roles.classNames(role.role, b.order); len(used) > 0 && len(extra) > 0 {
+			l = append(l, fmt.Sprintf("Detection finds %s that %s does not name (%s); the measures use only those it names (%s): give the others a role there to settle it.",
+				role.words, b.declaredSource(), listNames(extra), listNames(used)))
+		}
+	}
 	b.r.Limitations = l
+}
+
+// declaredSource names the source of the declared roles ("the policy").
+func (b *builder) declaredSource() string {
+	for _, n := range b.order {
+		if src := b.roles.source[n]; src != fromDetected && src != fromNone {
+			return "the " + src
+		}
+	}
+	return "the policy"
 }

@@ -113,6 +113,9 @@ func codeCounts(codes []int32) []int {
 // and the release over common bins, for the small-multiple charts.
 func (b *builder) marginals() {
 	for j, s := range b.specs {
+		if b.utilSkip[s.name] != "" {
+			continue
+		}
 		oc, rc := b.orig.cols[j], b.rel.cols[j]
 		m := Marginal{Column: s.name}
 		if s.numeric {
@@ -253,20 +256,27 @@ func niceEdges(lo, hi float64, n int) []float64 {
 // correlations computes the association matrices of the compared columns in
 // the original and the release.
 func (b *builder) correlations() {
-	n := min(len(b.specs), maxHeatmapColumns)
-	if n < 2 {
+	var idx []int
+	for j, s := range b.specs {
+		if b.utilSkip[s.name] == "" && len(idx) < maxHeatmapColumns {
+			idx = append(idx, j)
+		}
+	}
+	if len(idx) < 2 {
 		return
 	}
 	c := &Correlations{Measure: "|Pearson r| between numbers, Cramér's V between categories, correlation ratio η between a number and a category"}
-	for j := 0; j < n; j++ {
+	for _, j := range idx {
 		c.Columns = append(c.Columns, b.specs[j].name)
 	}
-	c.Original = associationMatrix(b.orig, n)
-	c.Released = associationMatrix(b.rel, n)
+	c.Original = associationMatrix(b.orig, idx)
+	c.Released = associationMatrix(b.rel, idx)
 	b.r.Utility.Correlations = c
 }
 
-func associationMatrix(f *frame, n int) [][]Float {
+// associationMatrix returns the associations between columns idx of f.
+func associationMatrix(f *frame, idx []int) [][]Float {
+	n := len(idx)
 	m := make([][]Float, n)
 	for i := range m {
 		m[i] = make([]Float, n)
@@ -274,11 +284,36 @@ func associationMatrix(f *frame, n int) [][]Float {
 	}
 	for i := 0; i < n; i++ {
 		for j := i + 1; j < n; j++ {
-			v := Float(association(f.cols[i], f.cols[j]))
+			v := Float(association(f.cols[idx[i]], f.cols[idx[j]]))
 			m[i][j], m[j][i] = v, v
 		}
 	}
 	return m
+}
+
+// idLike sets aside the compared columns that behave as identifiers
+// (metrics.IDLike: categories with a new value on more than 95 % of the
+// original's rows): SDMetrics leaves id columns out of its quality report
+// through metadata, and a release that keeps such a column unchanged would
+// otherwise score low on pair trends because two samples of it share few
+// values. They stay in the privacy measures (classes, exact copies).
+func (b *builder) idLike() {
+	b.utilSkip = map[string]string{}
+	for _, c := range metrics.IDLike(b.orig.t) {
+		b.utilSkip[c.Column] = fmt.Sprintf("ID-like: %d distinct values in %d (%s) in the original", c.Distinct, c.Values, pct(c.Ratio()))
+	}
+}
+
+// utilityExcluded returns the names left out of the utility comparisons
+// (ID-like), in column order.
+func (b *builder) utilityExcluded() []string {
+	var out []string
+	for _, s := range b.specs {
+		if b.utilSkip[s.name] != "" {
+			out = append(out, s.name)
+		}
+	}
+	return out
 }
 
 // association returns |Pearson r|, Cramér's V or the correlation ratio of

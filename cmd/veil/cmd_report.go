@@ -207,9 +207,9 @@ func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 		if err != nil {
 			return usagef("--profile: %v", err)
 		}
-		opt.Detect = func(report.Source) (map[string]string, error) { return profileRoles(p), nil }
+		opt.Detect = func(report.Source) (map[string]report.Detected, error) { return profileRoles(p), nil }
 	} else {
-		opt.Detect = func(src report.Source) (map[string]string, error) {
+		opt.Detect = func(src report.Source) (map[string]report.Detected, error) {
 			r, err := quiet(src.Path)
 			if err != nil {
 				return nil, err
@@ -276,11 +276,11 @@ func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 	return nil
 }
 
-// profileRoles returns the roles a profile detected.
-func profileRoles(p *profile.Profile) map[string]string {
-	roles := make(map[string]string, len(p.Columns))
+// profileRoles returns the roles and entities a profile detected.
+func profileRoles(p *profile.Profile) map[string]report.Detected {
+	roles := make(map[string]report.Detected, len(p.Columns))
 	for _, c := range p.Columns {
-		roles[c.Name] = c.Role
+		roles[c.Name] = report.Detected{Role: c.Role, Entity: string(c.Entity)}
 	}
 	return roles
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -335,7 +336,10 @@ gates:
 	if res.code != exitOK {
 		t.Fatalf("exit %d; stderr:\n%s", res.code, res.stderr)
 	}
-	if len(res.summary.Gates) != 1 || !res.summary.Gates[0].Passed || res.summary.Report != js {
+	// The policy's gate, and the implicit identifiers_released gate (email
+	// is released hashed: checked, and not exposed).
+	if len(res.summary.Gates) != 2 || res.summary.Gates[0].Name != "max_tvd_1way" || res.summary.Gates[1].Name != "identifiers_released" ||
+		!res.summary.Gates[0].Passed || !res.summary.Gates[1].Passed || res.summary.Report != js {
 		t.Errorf("summary gates %+v, report %q", res.summary.Gates, res.summary.Report)
 	}
 	var r struct {
@@ -429,3 +433,190 @@ func firstDiff(a, b []byte) string {
 	lo := max(0, i-80)
 	return fmt.Sprintf("at byte %d:\n%s\nvs\n%s", i, a[lo:min(len(a), i+80)], b[lo:min(len(b), i+80)])
 }
+
+// TestReportUnnamedIdentifier releases `veil generate`'s table through a
+// policy that names only some columns (as bench/policies/columns.yaml) and
+// keeps the rest by default: ssn, customer_id and birth_date go out
+// unchanged. The report must take their roles from detection, say that
+// they are released with real values (in the identifier checks, the
+// warnings and the summary sentences, and through the implicit gate when
+// the policy sets gates), keep them out of the utility comparisons, and
+// never print one of their values.
+func TestReportUnnamedIdentifier(t *testing.T) {
+	t.Setenv("VEIL_TEST_HASH_KEY", cliKey)
+	const policyHead = `version: 1
+description: names five columns, keeps the rest
+default_action: keep
+columns:
+  name:  {role: direct, action: drop}
+  email: {role: direct, action: hash, key_env: VEIL_TEST_HASH_KEY}
+  phone: {role: direct, action: mask, keep_last: 4}
+  zip:   {role: quasi, action: generalize, prefix: 3}
+  age:   {role: quasi, action: generalize, width: 10}
+`
+	tests := []struct {
+		name    string
+		policy  string
+		code    int
+		exposed []string // identifier checks that must say exposed, in order
+		gate    *bool    // the implicit gate's verdict; nil: no gate
+	}{
+		{"no gates: a warning", policyHead, exitOK, []string{"customer_id", "ssn", "birth_date"}, nil},
+		{"gates: the implicit gate fails", policyHead + "gates:\n  max_tvd_1way: 0.5\n", exitPrivacyGate, []string{"customer_id", "ssn", "birth_date"}, ptr(false)},
+		// Naming the three columns settles it: hashed, tokenized and
+		// generalized values are not real ones.
+		{"named and treated", strings.Replace(policyHead, "columns:\n", `columns:
+  ssn:         {role: direct, action: hash, key_env: VEIL_TEST_HASH_KEY}
+  customer_id: {role: identifier, action: tokenize, key_env: VEIL_TEST_HASH_KEY}
+  birth_date:  {role: direct, action: generalize, truncate: year}
+`, 1) + "gates:\n  max_tvd_1way: 0.5\n", exitOK, nil, ptr(true)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var b bytes.Buffer
+			// 1,500 rows: enough for detection to recognise the columns
+			// (it samples 1,000 values) and fast.
+			if err := gen.Write(&b, 1500, 7); err != nil {
+				t.Fatal(err)
+			}
+			in := writeFile(t, dir, "in.csv", b.String())
+			pol := writeFile(t, dir, "policy.yaml", tc.policy)
+			out := filepath.Join(dir, "out.csv")
+			if res := runVeil(t, "anonymize", in, "--policy", pol, "--out", out, "--progress", "never"); res.code != exitOK {
+				t.Fatalf("anonymize: exit %d; stderr:\n%s", res.code, res.stderr)
+			}
+			js, html := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.html")
+			res := runVeil(t, "report", "--original", in, "--released", out, "--policy", pol, "--json", js, "--html", html, "--progress", "never")
+			if res.code != tc.code {
+				t.Fatalf("report: exit %d, want %d; stderr:\n%s", res.code, tc.code, res.stderr)
+			}
+			data, err := os.ReadFile(js)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, err := os.ReadFile(html)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var r struct {
+				Summary struct {
+					Gates []struct {
+						Name   string
+						Passed bool
+					}
+					Sentences []string
+					Warnings  []string
+				}
+				Columns []struct {
+					Name     string
+					Role     string
+					RoleFrom string `json:"role_from"`
+				}
+				Privacy struct {
+					Identifiers []struct {
+						Column   string
+						RoleFrom string  `json:"role_from"`
+						Entity   string  `json:"entity"`
+						Share    float64 `json:"released_values_in_original"`
+						Exposed  bool
+						Finding  string
+					} `json:"identifier_checks"`
+				}
+				Utility struct {
+					Figures []struct {
+						ID    string
+						Value *float64
+					}
+					Shapes []struct{ Column string }  `json:"column_shapes"`
+					Pairs  []struct{ Pair [2]string } `json:"column_pair_trends"`
+				}
+			}
+			if err := json.Unmarshal(data, &r); err != nil {
+				t.Fatal(err)
+			}
+			var exposed []string
+			for _, c := range r.Privacy.Identifiers {
+				if c.Exposed {
+					exposed = append(exposed, c.Column)
+				}
+				if c.Column == "ssn" && c.Exposed {
+					// An anonymized release kept every ssn: 100 % real.
+					if c.Share != 1 || c.RoleFrom != "detected" || c.Entity != "NATIONAL_ID" {
+						t.Errorf("ssn check = %+v, want share 1, role detected, entity NATIONAL_ID", c)
+					}
+					if !strings.HasPrefix(c.Finding, "ssn looks like a national ID and is released unchanged") {
+						t.Errorf("ssn finding = %q", c.Finding)
+					}
+					if !slices.Contains(r.Summary.Warnings, c.Finding) || !slices.Contains(r.Summary.Sentences, c.Finding) {
+						t.Errorf("ssn finding missing from warnings %q or sentences %q", r.Summary.Warnings, r.Summary.Sentences)
+					}
+					if !bytes.Contains(page, []byte("Warning: identifying values are released")) || !bytes.Contains(page, []byte("ssn looks like a national ID and is released unchanged")) {
+						t.Error("the HTML page does not show the warning")
+					}
+				}
+			}
+			if !slices.Equal(exposed, tc.exposed) {
+				t.Errorf("exposed identifiers = %q, want %q", exposed, tc.exposed)
+			}
+			for _, c := range r.Columns {
+				if c.Name == "ssn" && tc.exposed != nil && (c.Role != "direct" || c.RoleFrom != "detected") {
+					t.Errorf("ssn role %q from %q, want direct from detected", c.Role, c.RoleFrom)
+				}
+			}
+			var gate *bool
+			for _, g := range r.Summary.Gates {
+				if g.Name == "identifiers_released" {
+					gate = &g.Passed
+				}
+			}
+			if (gate == nil) != (tc.gate == nil) || (gate != nil && *gate != *tc.gate) {
+				t.Errorf("identifiers_released gate passed = %v, want %v (gates %+v)", gate, tc.gate, r.Summary.Gates)
+			}
+
+			// Utility: the identifiers are compared nowhere, and what is
+			// left (kept columns, zip and age compared in the released
+			// domain, 1,500 rows so no contingency sample) is unchanged:
+			// pair trends are exactly 1.
+			ids := []string{"customer_id", "ssn", "birth_date", "name", "email", "phone"}
+			for _, s := range r.Utility.Shapes {
+				if slices.Contains(ids, s.Column) {
+					t.Errorf("column shape of %s compared", s.Column)
+				}
+			}
+			for _, p := range r.Utility.Pairs {
+				if slices.Contains(ids, p.Pair[0]) || slices.Contains(ids, p.Pair[1]) {
+					t.Errorf("pair %v compared", p.Pair)
+				}
+			}
+			for _, f := range r.Utility.Figures {
+				if f.ID == "column_pair_trends" && (f.Value == nil || *f.Value != 1) {
+					t.Errorf("column_pair_trends = %v, want 1", f.Value)
+				}
+			}
+
+			// No value of an identifying column in either file.
+			recs, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			checked := 0
+			for i, col := range recs[0] {
+				if !slices.Contains([]string{"ssn", "birth_date", "name", "email", "phone"}, col) {
+					continue
+				}
+				for k, row := range recs[1:] {
+					checked++
+					if bytes.Contains(data, []byte(row[i])) || bytes.Contains(page, []byte(row[i])) {
+						t.Fatalf("the report holds the %s value of row %d of the original", col, k+1)
+					}
+				}
+			}
+			if checked != 5*1500 {
+				t.Fatalf("checked %d values, want %d", checked, 5*1500)
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
