@@ -622,11 +622,10 @@ func compress(c *ColumnModel, dc *dpColumn, sigma float64, bins int) {
 			c.Numeric.Decimals = 2
 		}
 		nc := n - 1
-		// Weights within bins: the noisy counts of ordered cells smoothed
-		// by a (1 2 3 2 1)/9 kernel (post-processing; it cuts the noise's
-		// standard deviation by half where the distribution is smooth),
-		// cells below atomSigmas·σ zeroed.
-		ys := smoothCells(dc.y[:nc])
+		// Weights within bins: the noisy counts of ordered cells, smoothed
+		// when that lowers their estimated error (smoothCells), cells
+		// below atomSigmas·σ zeroed.
+		ys := smoothCells(dc.y[:nc], sigma)
 		w := make([]float64, nc)
 		any := false
 		for k := 0; k < nc; k++ {
@@ -713,22 +712,67 @@ func compress(c *ColumnModel, dc *dpColumn, sigma float64, bins int) {
 	c.Codes = codes
 }
 
-// smoothCells returns y convolved with the kernel (1 2 3 2 1)/9, the
-// kernel renormalised at the ends.
-func smoothCells(y []float64) []float64 {
-	kern := []float64{1, 2, 3, 2, 1}
+// smoothKernels are the triangular kernels smoothCells chooses from; the
+// first leaves the counts as they are.
+var smoothKernels = [][]float64{
+	{1},
+	{1, 2, 1},
+	{1, 2, 3, 2, 1},
+	{1, 2, 3, 4, 3, 2, 1},
+	{1, 2, 3, 4, 5, 4, 3, 2, 1},
+	{1, 2, 3, 4, 5, 6, 5, 4, 3, 2, 1},
+}
+
+// smoothCells returns the noisy counts y of ordered cells (noise N(0, σ²)
+// on each) smoothed by the kernel of smoothKernels (renormalised at the
+// ends) with the least estimated error: Stein's unbiased risk estimate of
+// a linear smoother S,
+//
+//	R(S) = ‖y − S·y‖² + 2σ²·tr(S) − n·σ²,
+//
+// estimates E‖S·y − μ‖² (μ the true counts) from y alone, so the choice is
+// post-processing. Smoothing cuts the noise where the distribution is
+// smooth but blurs its sharp steps, so the best kernel depends on σ
+// against the counts: on Adult's ages (about 400 rows per year) it keeps
+// the counts at ε = 1 (σ ≈ 18) and takes the 7-cell kernel at ε = 0.1
+// (σ ≈ 164).
+func smoothCells(y []float64, sigma float64) []float64 {
+	var best []float64
+	bestRisk := math.Inf(1)
+	for _, kern := range smoothKernels {
+		out, trace := convolve(y, kern)
+		var rss float64
+		for i := range y {
+			d := y[i] - out[i]
+			rss += d * d
+		}
+		risk := rss + 2*sigma*sigma*trace - float64(len(y))*sigma*sigma
+		if risk < bestRisk {
+			best, bestRisk = out, risk
+		}
+	}
+	return best
+}
+
+// convolve returns y convolved with a symmetric kernel, renormalised at
+// the ends, and the trace of the smoothing matrix (the sum of each cell's
+// own weight).
+func convolve(y, kern []float64) ([]float64, float64) {
+	h := len(kern) / 2
 	out := make([]float64, len(y))
+	var trace float64
 	for i := range y {
 		var s, w float64
 		for j, k := range kern {
-			if x := i + j - 2; x >= 0 && x < len(y) {
+			if x := i + j - h; x >= 0 && x < len(y) {
 				s += k * y[x]
 				w += k
 			}
 		}
 		out[i] = s / w
+		trace += kern[h] / w
 	}
-	return out
+	return out, trace
 }
 
 // cellKnots returns k equal-probability quantiles of a mixture of uniform

@@ -15,14 +15,15 @@ func ExampleFit() {
 	var b strings.Builder
 	b.WriteString("plan,region,seats\n")
 	for i := range 200 {
-		plan, region := "basic", "north"
+		// Pro accounts have more seats.
+		plan, region, seats := "basic", "north", 1+i%3
 		if i%3 == 0 {
-			plan = "pro"
+			plan, seats = "pro", 3+i%5
 		}
 		if i%4 == 0 {
 			region = "south"
 		}
-		fmt.Fprintf(&b, "%s,%s,%d\n", plan, region, 1+i%5)
+		fmt.Fprintf(&b, "%s,%s,%d\n", plan, region, seats)
 	}
 	text := b.String()
 	open := func() (dataset.Reader, error) {
@@ -38,12 +39,12 @@ func ExampleFit() {
 	m.Sample(context.Background(), w, synth.SampleOptions{Rows: 6, Seed: 7, Where: []synth.Condition{{Column: "plan", Value: "pro"}}})
 	w.Close()
 	// Output:
-	// graph model of 3 columns, 1 clique
+	// graph model of 3 columns, 2 cliques
 	// plan,region,seats
-	// pro,north,3
-	// pro,north,3
-	// pro,north,3
+	// pro,north,6
+	// pro,north,7
+	// pro,north,7
+	// pro,north,7
 	// pro,north,4
-	// pro,south,2
-	// pro,north,2
+	// pro,north,7
 }

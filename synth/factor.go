@@ -82,44 +82,75 @@ func dimsOf(f *factor, vars []int) []int {
 	return dims
 }
 
+// forCells calls fn(i, j) for every cell i of a row-major table of dims,
+// in order, with j the matching cell of another table whose strides, per
+// dimension of the first, are st (0 for a dimension it does not have). It
+// is indexMap without the map: the inner loop runs along the last
+// dimension.
+func forCells(dims, st []int, fn func(i, j int)) {
+	n := len(dims)
+	if n == 0 {
+		fn(0, 0)
+		return
+	}
+	last, sl := dims[n-1], st[n-1]
+	idx := make([]int, n)
+	i, j := 0, 0
+	for {
+		jj := j
+		for range last {
+			fn(i, jj)
+			i++
+			jj += sl
+		}
+		k := n - 2
+		for ; k >= 0; k-- {
+			idx[k]++
+			j += st[k]
+			if idx[k] < dims[k] {
+				break
+			}
+			j -= st[k] * dims[k]
+			idx[k] = 0
+		}
+		if k < 0 {
+			return
+		}
+	}
+}
+
 // marginal sums f onto vars (a subset of f's variables, in the given
 // order).
 func (f *factor) marginal(vars []int) *factor {
 	dims := dimsOf(f, vars)
 	out := newFactor(vars, dims)
-	m := f.indexMap(vars, dims)
-	for i, v := range f.vals {
-		out.vals[m[i]] += v
-	}
+	ov, fv := out.vals, f.vals
+	forCells(f.dims, stridesIn(f, vars, dims), func(i, j int) { ov[j] += fv[i] })
 	return out
 }
 
 // mul multiplies f in place by g, whose variables are a subset of f's.
 func (f *factor) mul(g *factor) {
-	m := f.indexMap(g.vars, g.dims)
-	for i := range f.vals {
-		f.vals[i] *= g.vals[m[i]]
-	}
+	fv, gv := f.vals, g.vals
+	forCells(f.dims, stridesIn(f, g.vars, g.dims), func(i, j int) { fv[i] *= gv[j] })
 }
 
 // addScaled adds g (over a subset of f's variables) times scale to f.
 func (f *factor) addScaled(g *factor, scale float64) {
-	m := f.indexMap(g.vars, g.dims)
-	for i := range f.vals {
-		f.vals[i] += scale * g.vals[m[i]]
-	}
+	fv, gv := f.vals, g.vals
+	forCells(f.dims, stridesIn(f, g.vars, g.dims), func(i, j int) { fv[i] += scale * gv[j] })
 }
 
 // divide divides f in place by g (a subset), with x/0 = 0.
 func (f *factor) divide(g *factor) {
-	m := f.indexMap(g.vars, g.dims)
-	for i := range f.vals {
-		if d := g.vals[m[i]]; d == 0 {
-			f.vals[i] = 0
+	fv, gv := f.vals, g.vals
+	forCells(f.dims, stridesIn(f, g.vars, g.dims), func(i, j int) {
+		if d := gv[j]; d == 0 {
+			fv[i] = 0
 		} else {
-			f.vals[i] /= d
+			fv[i] /= d
 		}
-	}
+	})
 }
 
 // permute returns f with its variables in the order vars.

@@ -16,7 +16,18 @@ const (
 	DefaultMaxCategories = 200
 	DefaultBins          = 16
 	DefaultDPBins        = 8
-	DefaultMaxClique     = 3
+	// DefaultMaxClique is the largest marginal the non-private graph
+	// model measures: pairs of columns. Measured 3-way marginals of exact
+	// counts have cells of a few rows, which the model reproduces: on
+	// Adult (80/20 splits 1-5) allowing triples gives a mean
+	// DCROverfittingProtection of 0.965 against 0.972 for pairs, and a
+	// higher mean 2-way TVD (0.0246 against 0.0228), the junction tree's
+	// cells going to fewer, larger tables.
+	DefaultMaxClique = 2
+	// DefaultDPMaxClique is the largest marginal measured under DP: the
+	// noise already hides single rows, and 3-way marginals lower the
+	// 3-way error at a given ε.
+	DefaultDPMaxClique = 3
 )
 
 // Opener opens the input table. Fit calls it once per pass (twice), so
@@ -48,8 +59,10 @@ type Options struct {
 	// Bins caps the bins of a numeric column in the joint model; 0 means
 	// DefaultBins (DefaultDPBins under DP).
 	Bins int
-	// MaxClique caps the columns modelled jointly in one clique of the
-	// graph model (2 gives a tree); 0 means DefaultMaxClique.
+	// MaxClique is the largest number of columns of one marginal the
+	// graph model measures (2 or 3); 0 means DefaultMaxClique, or
+	// DefaultDPMaxClique with Epsilon. The junction tree that holds the
+	// measured marginals may have larger cliques.
 	MaxClique int
 	// Noise is the DP noise source; nil means google/differential-privacy's
 	// secure Gaussian noise. Tests pass a fake.
@@ -80,6 +93,9 @@ func (o *Options) defaults() Options {
 	}
 	if out.MaxClique <= 0 {
 		out.MaxClique = DefaultMaxClique
+		if out.Epsilon > 0 {
+			out.MaxClique = DefaultDPMaxClique
+		}
 	}
 	if out.Epsilon > 0 && out.Delta == 0 {
 		out.Delta = 1e-9
@@ -134,6 +150,7 @@ func Fit(ctx context.Context, open Opener, opt *Options) (*Model, error) {
 	stats := make([]*colStats, schema.Len())
 	for i, c := range schema.Columns {
 		stats[i] = newColStats(c, o.Seed, i)
+		stats[i].needed = func(s *colStats) bool { return valuesNeeded(c.Name, s, o.Policy) }
 	}
 	n, err := readAll(ctx, r, o.Tick, func(rec *dataset.Record) error {
 		for i, v := range rec.Values {
@@ -215,7 +232,7 @@ func Fit(ctx context.Context, open Opener, opt *Options) (*Model, error) {
 		for v, col := range vars {
 			dims[v] = len(m.Columns[col].Codes)
 		}
-		c := newCounts(dims, threeWayCells(dims) <= threeWayBudget)
+		c := newCounts(dims, o.MaxClique >= 3 && threeWayCells(dims) <= threeWayBudget)
 		k := newCounter(c)
 		if err := countPass(ctx, open, m, vars, o.Tick, func(codes []int32, _ []float64) { k.add(codes) }); err != nil {
 			return nil, err

@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"math"
 	"slices"
 	"sort"
 )
@@ -194,6 +195,13 @@ func treeSize(dims []int, cliques []cliqueSpec) float64 {
 // its separator's marginal, over everything but the separator and the
 // wanted variables found below it.
 func marginalOf(cliques []cliqueSpec, bel []*factor, vars []int) *factor {
+	return marginalWithin(cliques, bel, vars, math.MaxInt)
+}
+
+// marginalWithin is marginalOf with no intermediate table of more than
+// maxCells cells: it returns nil when one would need more (wanted
+// variables far apart in a tree of large separators).
+func marginalWithin(cliques []cliqueSpec, bel []*factor, vars []int, maxCells int) *factor {
 	if ci := cliqueContaining(cliques, vars); ci >= 0 {
 		f := bel[ci].marginal(vars)
 		return f
@@ -250,6 +258,9 @@ func marginalOf(cliques []cliqueSpec, bel []*factor, vars []int) *factor {
 			f.divide(bel[i].marginal(c.sep))
 		}
 		for _, j := range children {
+			if unionCells(f, msgs[j]) > maxCells {
+				return nil
+			}
 			f = product(f, msgs[j])
 		}
 		slices.Sort(keep)
@@ -267,6 +278,9 @@ func marginalOf(cliques []cliqueSpec, bel []*factor, vars []int) *factor {
 		if out == nil {
 			out = r
 		} else {
+			if unionCells(out, r) > maxCells {
+				return nil
+			}
 			out = product(out, r)
 		}
 	}
@@ -283,6 +297,21 @@ func appendNew(s []int, vs ...int) []int {
 	return s
 }
 
+// unionCells returns the number of cells of a table over the union of
+// a's and b's variables.
+func unionCells(a, b *factor) int {
+	n := 1
+	for _, d := range a.dims {
+		n *= d
+	}
+	for i, v := range b.vars {
+		if !slices.Contains(a.vars, v) {
+			n *= b.dims[i]
+		}
+	}
+	return n
+}
+
 // product returns the product of two factors over the union of their
 // variables.
 func product(a, b *factor) *factor {
@@ -295,10 +324,15 @@ func product(a, b *factor) *factor {
 		}
 	}
 	out := newFactor(vars, dims)
-	for i := range out.vals {
-		out.vals[i] = 1
+	// out is a's table with b's new variables varying fastest: each cell
+	// of a covers a block of consecutive cells of out.
+	block := len(out.vals) / len(a.vals)
+	ov, av, bv := out.vals, a.vals, b.vals
+	for i, x := range av {
+		for k := range block {
+			ov[i*block+k] = x
+		}
 	}
-	out.mul(a)
-	out.mul(b)
+	forCells(out.dims, stridesIn(out, b.vars, b.dims), func(i, j int) { ov[i] *= bv[j] })
 	return out
 }

@@ -83,14 +83,24 @@ func TestBeliefsMatchBruteForce(t *testing.T) {
 			}
 		}
 	}
-	// Marginals of sets spanning several cliques.
+	// Marginals of sets spanning several cliques: through the messages,
+	// and (tables of at most one cell allowed) through a junction tree
+	// that holds the set.
+	old := maxMessageCells
+	defer func() { maxMessageCells = old }()
 	for _, r := range [][]int{{0, 5}, {1, 4, 5}, {2, 4}, {0, 3, 5}} {
-		got := marginalOf(p.jt, bel, r)
 		want := joint.marginal(r)
-		for k := range want.vals {
-			if math.Abs(got.vals[k]-want.vals[k]) > 1e-9 {
-				t.Fatalf("marginalOf(%v) cell %d = %g, want %g", r, k, got.vals[k], want.vals[k])
+		for _, cells := range []int{old, 1} {
+			maxMessageCells = cells
+			got := p.marginalOn(bel, r, 1000)
+			for k := range want.vals {
+				if math.Abs(got.vals[k]-want.vals[k]) > 1e-9 {
+					t.Fatalf("marginalOn(%v) with tables of %d cells: cell %d = %g, want %g", r, cells, k, got.vals[k], want.vals[k])
+				}
 			}
+		}
+		if got := marginalWithin(p.jt, bel, r, 1); got != nil && cliqueContaining(p.jt, r) < 0 {
+			t.Errorf("marginalWithin(%v, 1 cell) built larger tables", r)
 		}
 	}
 }

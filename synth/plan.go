@@ -24,36 +24,12 @@ var fakeEntities = map[string]bool{
 // values of their entity when veil knows how, otherwise dropped.
 // Identifiers are regenerated as fresh keys. Everything else is modelled.
 func planColumn(cm *ColumnModel, s *colStats, pol *policies.Policy) {
-	role, why := "", ""
-	var pc *policies.Column
-	if pol != nil {
-		pc = pol.Column(cm.Name)
+	role, why, det, pc := baseRole(cm.Name, s, pol)
+	if pc != nil && pc.Action == policies.ActionDrop {
+		cm.Role, cm.Why, cm.Treatment = role, "policy: action drop", TreatDrop
+		return
 	}
-	if pc != nil {
-		role, why = string(pc.Role), "policy"
-		if pc.Action == policies.ActionDrop {
-			cm.Role, cm.Why, cm.Treatment = role, "policy: action drop", TreatDrop
-			return
-		}
-	}
-	var det profile.Detection
-	if len(s.sample) > 0 {
-		det = profile.DetectColumn(cm.Name, s.sample, nil)
-	}
-	if role == "" {
-		role = det.Role
-		why = "detected"
-		if det.Entity != "" {
-			why = "detected: " + det.Entity
-		}
-		if det.Entity == "DATE_OF_BIRTH" {
-			// A date of birth is a quasi-identifier to synthesize: the model
-			// keeps its distribution, not its values.
-			role = string(policies.RoleQuasi)
-		}
-		if role == "" {
-			role = string(policies.RoleOther)
-		}
+	if why != "policy" {
 		// A text column whose values nearly all differ, with no entity
 		// found, is a key or free text: never model its values.
 		if !s.numeric && role != string(policies.RoleDirect) && role != string(policies.RoleIdentifier) &&
@@ -83,6 +59,53 @@ func planColumn(cm *ColumnModel, s *colStats, pol *policies.Policy) {
 	default:
 		cm.Treatment = TreatModel
 	}
+}
+
+// baseRole returns a column's role from the policy, else from detection
+// on its leading values (a date of birth is a quasi-identifier to
+// synthesize), with where it came from, the detection and the policy's
+// column.
+func baseRole(name string, s *colStats, pol *policies.Policy) (role, why string, det profile.Detection, pc *policies.Column) {
+	if pol != nil {
+		pc = pol.Column(name)
+	}
+	if s.detected == nil && len(s.sample) > 0 {
+		d := profile.DetectColumn(name, s.sample, nil)
+		s.detected = &d
+	}
+	if s.detected != nil {
+		det = *s.detected
+	}
+	if pc != nil && pc.Role != "" {
+		return string(pc.Role), "policy", det, pc
+	}
+	role, why = det.Role, "detected"
+	if det.Entity != "" {
+		why = "detected: " + det.Entity
+	}
+	if det.Entity == "DATE_OF_BIRTH" {
+		// A date of birth is a quasi-identifier to synthesize: the model
+		// keeps its distribution, not its values.
+		role = string(policies.RoleQuasi)
+	}
+	if role == "" {
+		role = string(policies.RoleOther)
+	}
+	return role, why, det, pc
+}
+
+// valuesNeeded reports whether the fit must count a column's values,
+// decided as soon as its leading values are in: a column the policy drops
+// or the policy or detection makes a direct identifier or identifier is
+// never modelled, so the first pass keeps only its shape (lengths,
+// character classes, digit templates, bounds), which saves most of the
+// pass on tables with names, e-mails and keys.
+func valuesNeeded(name string, s *colStats, pol *policies.Policy) bool {
+	role, _, _, pc := baseRole(name, s, pol)
+	if pc != nil && pc.Action == policies.ActionDrop {
+		return false
+	}
+	return role != string(policies.RoleDirect) && role != string(policies.RoleIdentifier)
 }
 
 // fakeEntity returns the entity to fake for a direct identifier: the

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/veil-data/veil/dataset"
+	"github.com/veil-data/veil/profile"
 )
 
 // Bounds of the first pass's per-column state, which keep the fit's
@@ -50,6 +51,15 @@ type colStats struct {
 	shape      keyShape
 	templates  map[string]int64 // digit templates of short values (phones, IDs)
 	uniqueText bool             // counts overflowed: nearly every value differs
+
+	// shapeOnly: the column will not be modelled (decided by needed once
+	// the detection sample is in), so its values are no longer counted:
+	// only its shape, templates, nulls and bounds are kept.
+	shapeOnly bool
+	needed    func(*colStats) bool
+	// detected caches the detection on sample (it must not change
+	// between the decision above and the plan).
+	detected *profile.Detection
 }
 
 // keyShape accumulates the shape of a column's texts without their
@@ -186,6 +196,9 @@ func (s *colStats) add(v dataset.Value, maxCats int) error {
 	text := v.Text
 	if len(s.sample) < detectSample {
 		s.sample = append(s.sample, text)
+		if len(s.sample) == detectSample && s.needed != nil && !s.needed(s) {
+			s.shapeOnly = true
+		}
 	}
 	s.shape.add(text)
 	if len(text) <= 24 {
@@ -202,10 +215,17 @@ func (s *colStats) add(v dataset.Value, maxCats int) error {
 		if err != nil {
 			return err
 		}
+		if s.shapeOnly {
+			s.nonNull++
+			s.min, s.max = math.Min(s.min, f), math.Max(s.max, f)
+			return nil
+		}
 		s.addNumber(f, text)
 		return nil
 	}
-	s.addText(text, maxCats)
+	if !s.shapeOnly {
+		s.addText(text, maxCats)
+	}
 	return nil
 }
 

@@ -81,7 +81,7 @@ func loadTable(t testing.TB, d *metrics.Domain, name string, data []byte, path s
 func TestAdultQuality(t *testing.T) {
 	// Issue 6's non-DP targets on the Adult extract (all 9 columns): mean
 	// 2-way TVD <= 0.025 and SDMetrics-style quality >= 0.97, with fixed
-	// seeds (fit 1, sample 2). At these seeds: 0.0240 and 0.994; a
+	// seeds (fit 1, sample 2). At these seeds: 0.0228 and 0.993; a
 	// bootstrap resample of the data scores 0.016.
 	m := fit(t, adultPath, &Options{Seed: 1})
 	if m.Method != MethodGraph {
@@ -141,37 +141,54 @@ func TestAdultOverfitting(t *testing.T) {
 	// Fit on 80 % of Adult, sample as many rows, and compare their
 	// distance to the training rows with their distance to the 20 % held
 	// out (metrics.DCROverfittingProtection, which corrects SDMetrics'
-	// formula for the 4:1 sizes and for ties). At this split seed the
-	// score is 0.9496 (p = 0.810 of rows closest to a training row,
-	// against 0.800 for a generator that never saw them); over three split
-	// seeds it averages 0.949 (0.944-0.953). The issue asks for 0.95: the
-	// model sits about 1 % of rows closer to its training data than an
-	// unseen sample would. The test holds 0.94; a copier of training rows
-	// scores about 0.3 (see report/metrics).
-	train, holdout := splitAdult(t, 5)
-	m := fit(t, train, &Options{Seed: 1})
-	d := metrics.NewDomain()
-	tr := loadTable(t, d, "train", nil, train)
-	ho := loadTable(t, d, "holdout", nil, holdout)
-	syn := loadTable(t, d, "synthetic", sampleCSV(t, m, SampleOptions{Rows: int64(tr.Rows), Seed: 2}), "")
-	o, err := metrics.DCROverfittingProtection(tr, ho, syn, &metrics.DCROptions{Seed: 1, SampleRows: -1})
-	if err != nil {
-		t.Fatal(err)
+	// formula for the 4:1 sizes and for ties), at three split seeds. The
+	// issue asks for 0.95.
+	//
+	// Where the numbers come from (TestFiguresOverfitting): over split
+	// seeds 1-10 the scores were 0.953-0.995 (mean 0.978, sd 0.012;
+	// seeds 1-3: 0.9529, 0.9763, 0.9719). The metric itself is that noisy:
+	// a model fitted on rows disjoint from both tables (a 40/10/50 split)
+	// scored 0.967-1.0 over 5 seeds. The test holds the mean of the three
+	// splits to 0.95 (measured 0.967) and each split to 0.93. Before the
+	// fit measured pairs only and discounted sampling noise in its choice
+	// of marginals, the mean over seeds 1-5 was 0.937. A copier of
+	// training rows scores about 0.3 (see report/metrics).
+	if testing.Short() {
+		t.Skip("three fits and DCR searches on Adult (about 4 s)")
 	}
-	t.Logf("DCROverfittingProtection %.4f (closer to training %.4f, expected %.4f; SDMetrics' formula %.4f)",
-		o.Score, o.CloserToTraining, o.Expected, o.SDMetricsScore)
-	if o.Score < 0.94 {
-		t.Errorf("DCROverfittingProtection = %.4f, want >= 0.94", o.Score)
+	var sum float64
+	for _, seed := range []uint64{1, 2, 3} {
+		train, holdout := splitAdult(t, seed)
+		m := fit(t, train, &Options{Seed: 1})
+		d := metrics.NewDomain()
+		tr := loadTable(t, d, "train", nil, train)
+		ho := loadTable(t, d, "holdout", nil, holdout)
+		syn := loadTable(t, d, "synthetic", sampleCSV(t, m, SampleOptions{Rows: int64(tr.Rows), Seed: 2}), "")
+		o, err := metrics.DCROverfittingProtection(tr, ho, syn, &metrics.DCROptions{Seed: 1, SampleRows: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("split %d: DCROverfittingProtection %.4f (closer to training %.4f, expected %.4f; SDMetrics' formula %.4f)",
+			seed, o.Score, o.CloserToTraining, o.Expected, o.SDMetricsScore)
+		if o.Score < 0.93 {
+			t.Errorf("split %d: DCROverfittingProtection = %.4f, want >= 0.93", seed, o.Score)
+		}
+		sum += o.Score
+	}
+	if mean := sum / 3; mean < 0.95 {
+		t.Errorf("mean DCROverfittingProtection over 3 splits = %.4f, want >= 0.95", mean)
 	}
 }
 
 func TestAdultDP(t *testing.T) {
 	// ε = 1, δ = 1e-9 with the Adult hierarchies as declared domains, with
 	// google/differential-privacy's secure noise (not reproducible). Over
-	// 6 fits the mean 2-way TVD was 0.0327-0.0352 (mean 0.0337, sd 0.0009)
-	// and the 3-way 0.0736-0.0791 (mean 0.0763, sd 0.0018): the test holds
-	// 0.038 and 0.085, 4.8 standard deviations above the means, so a
-	// false failure has probability below 1e-5 per run (normal tails).
+	// 20 fits (TestFigures) the mean 2-way TVD was 0.0324-0.0348 (mean
+	// 0.0335, sd 0.0007) and the 3-way 0.0747-0.0786 (mean 0.0761, sd
+	// 0.0010); other batches of 10 gave sds up to 0.0009 and 0.0014. The
+	// test holds 0.038 and 0.085, at least 4.8 of the larger standard
+	// deviations above the means, so a false failure has probability
+	// below 1e-5 per run (normal tails).
 	if testing.Short() {
 		t.Skip("DP fit on Adult (about 2 s)")
 	}

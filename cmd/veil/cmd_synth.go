@@ -18,8 +18,8 @@ func synthFitFlags() []cli.Flag {
 		&cli.StringFlag{Name: "policy", Aliases: []string{"p"}, Usage: "policy `FILE`: column roles (direct identifiers are never modelled) and declared domains (hierarchies, bounds)"},
 		&cli.IntFlag{Name: "min-count", Value: synth.DefaultMinCount, Usage: "categories seen fewer times are merged into a rare bucket sampled as " + synth.OtherText + " (non-DP fits)"},
 		&cli.IntFlag{Name: "max-categories", Value: synth.DefaultMaxCategories, Usage: "categories kept per column at most"},
-		&cli.IntFlag{Name: "bins", Usage: "bins of a numeric column in the joint model (default 16, 8 under DP)"},
-		&cli.IntFlag{Name: "max-clique", Value: synth.DefaultMaxClique, Usage: "largest marginal the graph model measures: 2 or 3 columns"},
+		&cli.IntFlag{Name: "bins", DefaultText: "16, 8 with --epsilon", Usage: "bins of a numeric column in the joint model"},
+		&cli.IntFlag{Name: "max-clique", DefaultText: "2, 3 with --epsilon", Usage: "largest marginal the graph model measures: 2 or 3 columns"},
 	}
 }
 
