@@ -133,13 +133,21 @@ for ROWS in "${ROWS_LIST[@]}"; do
     measure "anonymize (hash, mask, drop, generalize x2)" "$ROWS" "$BYTES" "$VEIL" anonymize "$DATA" \
       --policy bench/policies/columns.yaml --out "$WORK/out.csv" --progress never
   fi
+  # The eight Adult quasi-identifiers of the generated table have 18,109
+  # combinations, already 5-anonymous at 1M rows (the optimum is every
+  # level 0); with the made-up zip instead of country nearly every row is
+  # unique, which is the search's real work.
   if has_step kanon; then
     measure "anonymize k=5, 8 QIs, optimal, 5% suppression" "$ROWS" "$BYTES" "$VEIL" anonymize "$DATA" \
       --policy bench/policies/kanon-optimal.yaml --out "$WORK/out.csv" --progress never
+    measure "anonymize k=5, 8 QIs with zip, optimal, 5%" "$ROWS" "$BYTES" "$VEIL" anonymize "$DATA" \
+      --policy bench/policies/kanon-zip-optimal.yaml --type zip=string --out "$WORK/out.csv" --progress never
   fi
   if has_step mondrian; then
     measure "anonymize k=5, 8 QIs, mondrian" "$ROWS" "$BYTES" "$VEIL" anonymize "$DATA" \
       --policy bench/policies/kanon-mondrian.yaml --out "$WORK/out.csv" --progress never
+    measure "anonymize k=5, 8 QIs with zip, mondrian" "$ROWS" "$BYTES" "$VEIL" anonymize "$DATA" \
+      --policy bench/policies/kanon-zip-mondrian.yaml --type zip=string --out "$WORK/out.csv" --progress never
   fi
   if has_step synth; then
     measure "synth fit" "$ROWS" "$BYTES" "$VEIL" synth fit "$DATA" --policy bench/policies/columns.yaml \
