@@ -23,32 +23,130 @@ func strconvFormat(v float64, d int) string { return strconv.FormatFloat(v, 'f',
 // frequent, each its own code; the others merged into one rare bucket
 // sampled as OtherText (their values are not kept); null its own code.
 func categoricalCodes(s *colStats, minCount, maxCats int) []Code {
-	n := float64(s.n)
+	return codesFrom(s.categoryCounts(), s.n, s.nulls, minCount, maxCats)
+}
+
+// codesFrom builds codes from counts sorted by categoryCounts' order, of
+// a column of n rows with nulls nulls. The rare bucket holds every
+// non-null row no kept code holds: the rare categories, and with
+// Misra-Gries counts (lower bounds) or prefix counts (which leave out
+// values that are not codes of the column's length) the rows they miss.
+func codesFrom(counts []textCount, n, nulls int64, minCount, maxCats int) []Code {
 	var codes []Code
-	var rest int64
-	for i, tc := range s.categoryCounts() {
+	var kept int64
+	for i, tc := range counts {
 		if i < maxCats && tc.n >= int64(minCount) {
-			codes = append(codes, Code{Value: tc.text, P: float64(tc.n) / n})
-		} else {
-			rest += tc.n
+			codes = append(codes, Code{Value: tc.text, P: float64(tc.n) / float64(n)})
+			kept += tc.n
 		}
 	}
-	if s.mg != nil {
-		// Misra-Gries counts are lower bounds: the rows they miss are rare
-		// values too.
-		var kept int64
-		for _, c := range codes {
-			kept += int64(math.Round(c.P * n))
-		}
-		rest = s.n - s.nulls - kept
+	if rest := n - nulls - kept; rest > 0 {
+		codes = append(codes, Code{Other: true, P: float64(rest) / float64(n)})
 	}
-	if rest > 0 {
-		codes = append(codes, Code{Other: true, P: float64(rest) / n})
-	}
-	if s.nulls > 0 {
-		codes = append(codes, Code{Null: true, P: float64(s.nulls) / n})
+	if nulls > 0 {
+		codes = append(codes, Code{Null: true, P: float64(nulls) / float64(n)})
 	}
 	return codes
+}
+
+// MaskChar is the character that stands for the dropped characters of a
+// code modelled by its prefix, as anonymize masks: "170**".
+const MaskChar = '*'
+
+// maxRareShare is the largest share of a column's non-null rows the rare
+// bucket may hold before a code-like column is modelled by a prefix of its
+// values (textCodes). Rows in the rare bucket lose even the coarse part of
+// their value, as rows suppressed by anonymize do; 5 % is the suppression
+// limit anonymize's policies commonly allow.
+const maxRareShare = 0.05
+
+// textCodes builds the codes of a text column (non-DP fits): its
+// categories (categoricalCodes), or, for a code-like column (zip codes:
+// isCodeText, one length), the categories of a prefix of its values when
+// the full values would leave too many rows in the rare bucket.
+//
+// The rule: each level k (the first k characters, k = 1 … length; the
+// full values are level length) gets its codes as categoricalCodes builds
+// them, prefixes seen fewer than minCount times and beyond the maxCats
+// most frequent merged into the rare bucket. The full values are kept
+// when their rare bucket holds at most maxRareShare of the non-null rows;
+// otherwise the longest prefix level whose rare bucket holds at most
+// maxRareShare, or, if none does, the level whose rare bucket is smallest
+// (the longest on ties) when it is smaller than the full values'. On
+// 5-digit zip codes with a few rows per zip this keeps 2 or 3 digits.
+//
+// The codes of a prefix level are the prefixes masked to the column's
+// length with MaskChar ("17***"); its rare bucket is sampled as the fully
+// masked code ("*****"). The returned Prefix is nil when the full values
+// are kept.
+func textCodes(s *colStats, minCount, maxCats int) ([]Code, *Prefix) {
+	codes := categoricalCodes(s, minCount, maxCats)
+	l, ok := s.codeLength()
+	if !ok {
+		return codes, nil
+	}
+	full := rareShare(codes)
+	if full <= maxRareShare {
+		return codes, nil
+	}
+	var best []Code
+	keep, bestRare := 0, full
+	for k := l - 1; k >= 1; k-- {
+		counts, ok := s.prefixCounts(k, l)
+		if !ok {
+			continue
+		}
+		c := codesFrom(counts, s.n, s.nulls, minCount, maxCats)
+		r := rareShare(c)
+		if r < bestRare {
+			best, keep, bestRare = c, k, r
+		}
+		if r <= maxRareShare {
+			break
+		}
+	}
+	if keep == 0 {
+		return codes, nil
+	}
+	for i := range best {
+		switch {
+		case best[i].Null:
+		case best[i].Other:
+			best[i].Value = maskCode("", l)
+		default:
+			best[i].Value = maskCode(best[i].Value, l)
+		}
+	}
+	return best, &Prefix{Keep: keep, Length: l}
+}
+
+// rareShare returns the share of the non-null rows in the rare bucket.
+func rareShare(codes []Code) float64 {
+	var other, nonNull float64
+	for _, c := range codes {
+		switch {
+		case c.Null:
+		case c.Other:
+			other += c.P
+			nonNull += c.P
+		default:
+			nonNull += c.P
+		}
+	}
+	if nonNull == 0 {
+		return 0
+	}
+	return other / nonNull
+}
+
+// maskCode pads prefix with MaskChar to n characters.
+func maskCode(prefix string, n int) string {
+	b := make([]byte, n)
+	copy(b, prefix)
+	for i := len(prefix); i < n; i++ {
+		b[i] = MaskChar
+	}
+	return string(b)
 }
 
 // weighted is a value and its weight.
@@ -230,13 +328,19 @@ func round9(p float64) float64 {
 type codeIndex struct {
 	numeric bool
 	cats    map[string]int32
-	other   int32 // -1 when there is no rare bucket
-	null    int32 // -1 when the column had no null
-	his     []float64
+	// keep and length: a column modelled by prefixes (Prefix); cats then
+	// maps the kept prefixes, not the masked codes.
+	keep, length int
+	other        int32 // -1 when there is no rare bucket
+	null         int32 // -1 when the column had no null
+	his          []float64
 }
 
 func newCodeIndex(c *ColumnModel) *codeIndex {
 	ix := &codeIndex{numeric: c.Numeric != nil, other: -1, null: -1, cats: map[string]int32{}}
+	if c.Prefix != nil {
+		ix.keep, ix.length = c.Prefix.Keep, c.Prefix.Length
+	}
 	for i, code := range c.Codes {
 		switch {
 		case code.Null:
@@ -248,6 +352,8 @@ func newCodeIndex(c *ColumnModel) *codeIndex {
 			}
 		case code.Bin != nil:
 			ix.his = append(ix.his, code.Bin.Hi)
+		case ix.keep > 0:
+			ix.cats[code.Value[:ix.keep]] = int32(i) // checked by Model.check
 		default:
 			ix.cats[code.Value] = int32(i)
 		}
@@ -266,9 +372,17 @@ func (ix *codeIndex) bin(v float64) int32 {
 	return int32(i)
 }
 
-// category returns the code of a text: its own, the rare bucket's, or -1
-// when the model has neither (a value unseen in a declared domain).
+// category returns the code of a text: its own (for a column modelled by
+// prefixes, its prefix's, when it is a code of the column's length), the
+// rare bucket's, or -1 when the model has neither (a value unseen in a
+// declared domain).
 func (ix *codeIndex) category(text string) int32 {
+	if ix.keep > 0 {
+		if len(text) != ix.length || !isCodeText(text) {
+			return ix.other
+		}
+		text = text[:ix.keep]
+	}
 	if c, ok := ix.cats[text]; ok {
 		return c
 	}

@@ -14,7 +14,10 @@
 // and reserved ranges, or dropped; identifiers become fresh unique keys
 // longer than any input key; the other columns are modelled. Categories
 // seen fewer than MinCount times share a rare bucket sampled as
-// [OtherText]; numbers are cut into equal-frequency bins, each describing
+// [OtherText], except in code-like text columns (zip codes: values of one
+// length, letters and digits), which are modelled by the longest prefix
+// that keeps the rare bucket under 5 % of the rows and sampled as masked
+// prefixes ("17***", as anonymize masks; [Prefix]); numbers are cut into equal-frequency bins, each describing
 // its values by atoms or quantile knots, so integers stay integers, dates
 // stay dates and the rounding and bounds are kept.
 //

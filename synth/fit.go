@@ -205,7 +205,7 @@ func Fit(ctx context.Context, open Opener, opt *Options) (*Model, error) {
 				numeric++
 			}
 		} else {
-			cm.Codes = categoricalCodes(stats[i], o.MinCount, o.MaxCategories)
+			cm.Codes, cm.Prefix = textCodes(stats[i], o.MinCount, o.MaxCategories)
 		}
 		roundCodes(cm.Codes)
 	}

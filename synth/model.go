@@ -156,6 +156,10 @@ type ColumnModel struct {
 	// categories (or the rare bucket, or null) of a categorical column,
 	// bins (or null) of a numeric one. Code i is variable value i.
 	Codes []Code `json:"codes,omitempty"`
+	// Prefix is set when a code-like text column (zip codes) is modelled
+	// by the leading characters of its values: its codes are masked
+	// prefixes such as "17***".
+	Prefix *Prefix `json:"prefix,omitempty"`
 	// Numeric holds the rounding and bounds of a numeric column.
 	Numeric *Numeric `json:"numeric,omitempty"`
 	// Key is the shape of a regenerated key column.
@@ -163,6 +167,41 @@ type ColumnModel struct {
 	// Template is the digit layout of a fake phone or national ID, such
 	// as "(ddd) ddd-dddd": separators only, no digit of the input.
 	Template string `json:"template,omitempty"`
+}
+
+// Prefix describes a code-like text column modelled by a prefix of its
+// values: the values had Length characters, the codes keep the first Keep
+// and mask the others with MaskChar, as anonymize masks ("17044" is
+// modelled and sampled as "17***"). The rare bucket (prefixes seen fewer
+// than min_count times, and values not of the column's form) is sampled
+// as the fully masked code.
+type Prefix struct {
+	Keep   int `json:"keep"`
+	Length int `json:"length"`
+}
+
+// check verifies that codes are masked prefixes of the column's form.
+func (p *Prefix) check(c *ColumnModel) error {
+	if p.Keep < 1 || p.Keep >= p.Length || p.Length > maxCodeLen || c.Numeric != nil {
+		return fmt.Errorf("column %q: prefix keeps %d of %d characters", c.Name, p.Keep, p.Length)
+	}
+	for _, code := range c.Codes {
+		if code.Null || code.Bin != nil {
+			continue
+		}
+		v := code.Value
+		ok := len(v) == p.Length
+		for i := 0; ok && i < len(v); i++ {
+			ok = (v[i] == MaskChar) == (i >= p.Keep)
+		}
+		if code.Other {
+			ok = v == "" || v == maskCode("", p.Length)
+		}
+		if !ok {
+			return fmt.Errorf("column %q: code %q is not a prefix of %d characters masked to %d", c.Name, v, p.Keep, p.Length)
+		}
+	}
+	return nil
 }
 
 // Numeric is what is known about a numeric (or date) column's values:
@@ -186,8 +225,9 @@ type Code struct {
 	// Null marks the null value.
 	Null bool `json:"null,omitempty"`
 	// Other marks the bucket of merged rare categories. Without Members it
-	// is sampled as OtherText; with Members (a declared domain, whose
-	// values are public) as one of them.
+	// is sampled as Value, or OtherText when Value is empty (Value is set
+	// for columns modelled by prefixes: the fully masked code); with
+	// Members (a declared domain, whose values are public) as one of them.
 	Other   bool     `json:"other,omitempty"`
 	Members []Member `json:"members,omitempty"`
 	// Bin is the interval of a numeric column's code.
@@ -415,6 +455,11 @@ func (m *Model) check() error {
 				}
 				if code.Bin != nil && (c.Numeric == nil || !finite(code.Bin.Lo) || !finite(code.Bin.Hi)) {
 					return fmt.Errorf("column %q: a bin without numeric bounds", c.Name)
+				}
+			}
+			if c.Prefix != nil {
+				if err := c.Prefix.check(c); err != nil {
+					return err
 				}
 			}
 			if c.Kind.Numeric() || c.Kind == dataset.Date || c.Kind == dataset.Timestamp {

@@ -32,7 +32,7 @@ func planColumn(cm *ColumnModel, s *colStats, pol *policies.Policy) {
 	if why != "policy" {
 		// A text column whose values nearly all differ, with no entity
 		// found, is a key or free text: never model its values.
-		if !s.numeric && role != string(policies.RoleDirect) && role != string(policies.RoleIdentifier) &&
+		if !s.numeric && det.Entity == "" && role != string(policies.RoleDirect) && role != string(policies.RoleIdentifier) &&
 			s.n-s.nulls > 50 && float64(s.distinctCount()) > 0.5*float64(s.n-s.nulls) {
 			if s.shape.other && !s.shape.uuid {
 				role, why = string(policies.RoleDirect), "detected: unique free text"

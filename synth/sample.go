@@ -267,6 +267,9 @@ func (vs *valueSampler) value(code int32, u float64, rng *rand.Rand) dataset.Val
 		return dataset.NullValue
 	case cd.Other:
 		if len(vs.members) == 0 {
+			if cd.Value != "" {
+				return dataset.Text(cd.Value)
+			}
 			return dataset.Text(OtherText)
 		}
 		return dataset.Text(cd.Members[pick(vs.members, rng.Float64())].Value)

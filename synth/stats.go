@@ -52,6 +52,17 @@ type colStats struct {
 	templates  map[string]int64 // digit templates of short values (phones, IDs)
 	uniqueText bool             // counts overflowed: nearly every value differs
 
+	// Code-like texts (zip codes, postcodes, ...): codeLens counts the
+	// non-null values of each length that look like codes (isCodeText).
+	// After counts overflowed, prefixes[k-1] counts exactly the first k
+	// characters of the code-like values of length prefixLen, for k <
+	// prefixLen (nil once a level holds more than exactCategories
+	// prefixes): the prefix levels' counts, which the exact counts give
+	// for free before the overflow.
+	codeLens  [maxCodeLen + 1]int64
+	prefixes  []map[string]int64
+	prefixLen int
+
 	// shapeOnly: the column will not be modelled (decided by needed once
 	// the detection sample is in), so its values are no longer counted:
 	// only its shape, templates, nulls and bounds are kept.
@@ -230,16 +241,130 @@ func (s *colStats) add(v dataset.Value, maxCats int) error {
 }
 
 func (s *colStats) addText(text string, maxCats int) {
+	code := isCodeText(text)
+	if code {
+		s.codeLens[len(text)]++
+	}
 	if s.mg != nil {
 		s.mg.add(text)
+		if code && len(text) == s.prefixLen {
+			s.addPrefixes(text, 1)
+		}
 		return
 	}
 	s.counts[text]++
 	if len(s.counts) > exactCategories {
+		s.startPrefixes()
 		s.mg = newMisraGries(max(4*maxCats, 1024), s.counts)
 		s.counts = nil
 		s.uniqueText = true
 	}
+}
+
+// maxCodeLen is the longest text that can be a code (isCodeText).
+const maxCodeLen = 24
+
+// isCodeText reports whether text looks like a code whose leading
+// characters are coarser codes (a zip code, a postcode, an industry or
+// product code): 2 to maxCodeLen ASCII letters, digits, spaces or hyphens,
+// at least one of them a digit.
+func isCodeText(text string) bool {
+	if len(text) < 2 || len(text) > maxCodeLen {
+		return false
+	}
+	digit := false
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == ' ' || c == '-':
+		default:
+			return false
+		}
+	}
+	return digit
+}
+
+// codeLength returns the length of a code-like column's values: the
+// length that at least 99 % of the non-null values have, all of them
+// code-like; ok is false for other columns. (The other 1 % go to the rare
+// bucket when the column is modelled by prefixes.)
+func (s *colStats) codeLength() (n int, ok bool) {
+	nonNull := s.n - s.nulls
+	if s.numeric || nonNull <= 0 {
+		return 0, false
+	}
+	for l := range s.codeLens {
+		if s.codeLens[l] > s.codeLens[n] {
+			n = l
+		}
+	}
+	return n, n >= 2 && float64(s.codeLens[n]) >= 0.99*float64(nonNull)
+}
+
+// startPrefixes starts the exact prefix counts of a code-like column when
+// its exact counts overflow, from those counts, for the length most of
+// its values have so far.
+func (s *colStats) startPrefixes() {
+	l, ok := s.codeLength()
+	if !ok {
+		return
+	}
+	s.prefixLen = l
+	s.prefixes = make([]map[string]int64, l-1)
+	for k := range s.prefixes {
+		s.prefixes[k] = map[string]int64{}
+	}
+	for t, c := range s.counts {
+		if len(t) == l && isCodeText(t) {
+			s.addPrefixes(t, c)
+		}
+	}
+}
+
+// addPrefixes adds c to the counts of the prefixes of text.
+func (s *colStats) addPrefixes(text string, c int64) {
+	for k, m := range s.prefixes {
+		if m == nil {
+			continue
+		}
+		p := text[:k+1]
+		if _, ok := m[p]; ok {
+			m[p] += c
+			continue
+		}
+		if len(m) >= exactCategories {
+			s.prefixes[k] = nil // too many prefixes to be a useful level
+			continue
+		}
+		m[strings.Clone(p)] = c
+	}
+}
+
+// prefixCounts returns the exact counts of the first k characters of the
+// code-like values of length l, sorted as categoryCounts sorts; ok is
+// false when they were not kept.
+func (s *colStats) prefixCounts(k, l int) (out []textCount, ok bool) {
+	switch {
+	case s.counts != nil:
+		agg := map[string]int64{}
+		for t, c := range s.counts {
+			if len(t) == l && isCodeText(t) {
+				agg[t[:k]] += c
+			}
+		}
+		for t, c := range agg {
+			out = append(out, textCount{t, c})
+		}
+	case l == s.prefixLen && k >= 1 && k <= len(s.prefixes) && s.prefixes[k-1] != nil:
+		for t, c := range s.prefixes[k-1] {
+			out = append(out, textCount{t, c})
+		}
+	default:
+		return nil, false
+	}
+	sortCounts(out)
+	return out, true
 }
 
 func (s *colStats) addNumber(f float64, text string) {
@@ -410,13 +535,18 @@ func (s *colStats) categoryCounts() []textCount {
 			out = append(out, textCount{t, c})
 		}
 	}
+	sortCounts(out)
+	return out
+}
+
+// sortCounts sorts counts by count, then text.
+func sortCounts(out []textCount) {
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].n != out[j].n {
 			return out[i].n > out[j].n
 		}
 		return out[i].text < out[j].text
 	})
-	return out
 }
 
 type textCount struct {

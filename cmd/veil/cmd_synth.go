@@ -16,7 +16,7 @@ func synthFitFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "epsilon", Usage: "fit with (ε, δ)-differential privacy at this `ε` (graph method; noise from a secure source: keep the model)"},
 		&cli.Float64Flag{Name: "delta", Usage: "δ of the differential-privacy guarantee (default 1e-9 with --epsilon)"},
 		&cli.StringFlag{Name: "policy", Aliases: []string{"p"}, Usage: "policy `FILE`: column roles (direct identifiers are never modelled) and declared domains (hierarchies, bounds)"},
-		&cli.IntFlag{Name: "min-count", Value: synth.DefaultMinCount, Usage: "categories seen fewer times are merged into a rare bucket sampled as " + synth.OtherText + " (non-DP fits)"},
+		&cli.IntFlag{Name: "min-count", Value: synth.DefaultMinCount, Usage: "categories seen fewer times are merged into a rare bucket sampled as " + synth.OtherText + " (non-DP fits; code-like columns such as zip codes are modelled by a prefix instead when too many rows would be rare, sampled masked: 17***)"},
 		&cli.IntFlag{Name: "max-categories", Value: synth.DefaultMaxCategories, Usage: "categories kept per column at most"},
 		&cli.IntFlag{Name: "bins", DefaultText: "16, 8 with --epsilon", Usage: "bins of a numeric column in the joint model"},
 		&cli.IntFlag{Name: "max-clique", DefaultText: "2, 3 with --epsilon", Usage: "largest marginal the graph model measures: 2 or 3 columns"},
