@@ -5,16 +5,14 @@ import (
 	"io"
 )
 
-// Pipe reads every record of r, passes it through fn and writes the result
-// to w, in file order. fn may return the record it was given, modified or
-// not, or nil to drop the row; a nil fn copies records unchanged. tick, if
-// not nil, is called once per record read. Pipe checks ctx every 1024
-// records. Errors are located with Locate. It returns the number of records
-// written.
-func Pipe(ctx context.Context, r Reader, w Writer, fn func(*Record) (*Record, error), tick func()) (int64, error) {
-	var n, read int64
+// Each reads every record of r and calls fn with it, in file order. tick,
+// if not nil, is called once per record read. Each checks ctx every 1024
+// records; errors from fn are located with Locate. It returns the number
+// of records read. The record is only valid during the call.
+func Each(ctx context.Context, r Reader, tick func(), fn func(*Record) error) (int64, error) {
+	var n int64
 	for {
-		if read&1023 == 0 {
+		if n&1023 == 0 {
 			if err := ctx.Err(); err != nil {
 				return n, err
 			}
@@ -26,23 +24,37 @@ func Pipe(ctx context.Context, r Reader, w Writer, fn func(*Record) (*Record, er
 		if err != nil {
 			return n, err
 		}
-		read++
+		n++
 		if tick != nil {
 			tick()
 		}
+		if err := fn(rec); err != nil {
+			return n, Locate(r, rec, err)
+		}
+	}
+}
+
+// Pipe reads every record of r, passes it through fn and writes the result
+// to w, in file order. fn may return the record it was given, modified or
+// not, or nil to drop the row; a nil fn copies records unchanged. tick, if
+// not nil, is called once per record read. Pipe checks ctx every 1024
+// records. Errors are located with Locate. It returns the number of records
+// written.
+func Pipe(ctx context.Context, r Reader, w Writer, fn func(*Record) (*Record, error), tick func()) (int64, error) {
+	var n int64
+	_, err := Each(ctx, r, tick, func(rec *Record) error {
 		out := rec
 		if fn != nil {
-			out, err = fn(rec)
-			if err != nil {
-				return n, Locate(r, rec, err)
-			}
-			if out == nil {
-				continue
+			var err error
+			if out, err = fn(rec); err != nil || out == nil {
+				return err
 			}
 		}
 		if err := w.Write(out); err != nil {
-			return n, Locate(r, rec, err)
+			return err
 		}
 		n++
-	}
+		return nil
+	})
+	return n, err
 }

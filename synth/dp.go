@@ -404,7 +404,7 @@ func finePass(ctx context.Context, open Opener, m *Model, cols []*dpColumn, tick
 	defer r.Close()
 	schema := r.Schema()
 	cells := make([]int, len(cols))
-	_, err = readAll(ctx, r, tick, func(rec *dataset.Record) error {
+	_, err = dataset.Each(ctx, r, tick, func(rec *dataset.Record) error {
 		for v, dc := range cols {
 			c, err := dc.cellOf(schema.Columns[dc.col], rec.Values[dc.col])
 			if err != nil {
@@ -465,7 +465,7 @@ func estimateDomains(ctx context.Context, open Opener, m *Model, cols []*dpColum
 		return err
 	}
 	schema := r.Schema()
-	_, err = readAll(ctx, r, o.Tick, func(rec *dataset.Record) error {
+	_, err = dataset.Each(ctx, r, o.Tick, func(rec *dataset.Record) error {
 		for k, dc := range cols {
 			v := rec.Values[dc.col]
 			if v.Null {

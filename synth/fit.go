@@ -2,7 +2,6 @@ package synth
 
 import (
 	"context"
-	"io"
 	"math"
 	"math/rand/v2"
 
@@ -152,7 +151,7 @@ func Fit(ctx context.Context, open Opener, opt *Options) (*Model, error) {
 		stats[i] = newColStats(c, o.Seed, i)
 		stats[i].needed = func(s *colStats) bool { return valuesNeeded(c.Name, s, o.Policy) }
 	}
-	n, err := readAll(ctx, r, o.Tick, func(rec *dataset.Record) error {
+	n, err := dataset.Each(ctx, r, o.Tick, func(rec *dataset.Record) error {
 		for i, v := range rec.Values {
 			if err := stats[i].add(v, o.MaxCategories); err != nil {
 				return &dataset.ColumnError{Col: i, Err: err}
@@ -268,33 +267,6 @@ func roundCodes(codes []Code) {
 	}
 }
 
-// readAll calls fn for every record of r, checking ctx every 1024 records;
-// errors are located with dataset.Locate.
-func readAll(ctx context.Context, r dataset.Reader, tick func(), fn func(*dataset.Record) error) (int64, error) {
-	var n int64
-	for {
-		if n&1023 == 0 {
-			if err := ctx.Err(); err != nil {
-				return n, err
-			}
-		}
-		rec, err := r.Read()
-		if err == io.EOF {
-			return n, nil
-		}
-		if err != nil {
-			return n, err
-		}
-		n++
-		if tick != nil {
-			tick()
-		}
-		if err := fn(rec); err != nil {
-			return n, dataset.Locate(r, rec, err)
-		}
-	}
-}
-
 // countPass reads the input again and calls fn with the codes (and
 // numbers, NaN for null or text) of the modelled columns vars of every row.
 func countPass(ctx context.Context, open Opener, m *Model, vars []int, tick func(), fn func([]int32, []float64)) error {
@@ -313,7 +285,7 @@ func countPass(ctx context.Context, open Opener, m *Model, vars []int, tick func
 	}
 	codes := make([]int32, len(vars))
 	nums := make([]float64, len(vars))
-	_, err = readAll(ctx, r, tick, func(rec *dataset.Record) error {
+	_, err = dataset.Each(ctx, r, tick, func(rec *dataset.Record) error {
 		for v, col := range vars {
 			val := rec.Values[col]
 			nums[v] = math.NaN()

@@ -179,32 +179,6 @@ type cliqueSpec struct {
 	parent int
 }
 
-// forSubsets calls fn with every k-subset of 0..n−1 in lexicographic
-// order. fn must not keep the slice.
-func forSubsets(n, k int, fn func([]int)) {
-	if k > n || k <= 0 {
-		return
-	}
-	set := make([]int, k)
-	for i := range set {
-		set[i] = i
-	}
-	for {
-		fn(set)
-		i := k - 1
-		for i >= 0 && set[i] == n-k+i {
-			i--
-		}
-		if i < 0 {
-			return
-		}
-		set[i]++
-		for j := i + 1; j < k; j++ {
-			set[j] = set[j-1] + 1
-		}
-	}
-}
-
 func nonNil(s []int) []int {
 	if s == nil {
 		return []int{}

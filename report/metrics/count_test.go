@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/veil-data/veil/dataset"
+	"github.com/veil-data/veil/internal/combin"
 )
 
 // randomTables builds a real and a synthetic table of categorical columns
@@ -107,7 +108,7 @@ func TestMarginalTVDMatchesOracle(t *testing.T) {
 				t.Fatal(err)
 			}
 			i := 0
-			forSubsets(len(tc.cards), tc.k, func(set []int) {
+			combin.ForSubsets(len(tc.cards), tc.k, func(set []int) {
 				want := oracleTVD(real, syn, set)
 				if g := got.Sets[i].TVD; math.Abs(g-want) > 1e-12 {
 					t.Errorf("MarginalTVD(k=%d) set %v = %v, want %v", tc.k, set, g, want)

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/veil-data/veil/internal/combin"
 )
 
 // MarginalOptions configure MarginalTVD.
@@ -116,7 +118,7 @@ func (m *Marginals) TVD(k int) (*MarginalResult, error) {
 		return nil, fmt.Errorf("marginal of %d columns: the tables share %d", k, n)
 	}
 	var sets [][]int
-	forSubsets(n, k, func(set []int) { sets = append(sets, slices.Clone(set)) })
+	combin.ForSubsets(n, k, func(set []int) { sets = append(sets, slices.Clone(set)) })
 	res := &MarginalResult{K: k, Total: len(sets)}
 	if m.opt.MaxSets > 0 && len(sets) > m.opt.MaxSets {
 		rng := rand.New(rand.NewPCG(m.opt.Seed, 0x6d617267)) // "marg"
@@ -197,28 +199,5 @@ func (m *Marginals) groupTVD(buf *jointBuf, sets [][]int, tvds []float64, a, b [
 			sum = buf.sortedTVD(a, b, m.nr, m.ns, wa, wb)
 		}
 		tvds[i] = float64(sum) / (2 * float64(m.nr) * float64(m.ns))
-	}
-}
-
-// forSubsets calls fn with every k-subset of 0..n-1 in lexicographic order.
-// fn must not keep the slice.
-func forSubsets(n, k int, fn func([]int)) {
-	set := make([]int, k)
-	for i := range set {
-		set[i] = i
-	}
-	for {
-		fn(set)
-		i := k - 1
-		for i >= 0 && set[i] == n-k+i {
-			i--
-		}
-		if i < 0 {
-			return
-		}
-		set[i]++
-		for j := i + 1; j < k; j++ {
-			set[j] = set[j-1] + 1
-		}
 	}
 }

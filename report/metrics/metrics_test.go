@@ -149,15 +149,6 @@ func TestMarginalTVDNumericBins(t *testing.T) {
 	}
 }
 
-func TestForSubsets(t *testing.T) {
-	var got []string
-	forSubsets(4, 2, func(s []int) { got = append(got, strconv.Itoa(s[0])+strconv.Itoa(s[1])) })
-	want := []string{"01", "02", "03", "12", "13", "23"}
-	if !slices.Equal(got, want) {
-		t.Errorf("forSubsets(4, 2) = %v, want %v", got, want)
-	}
-}
-
 func TestShapes(t *testing.T) {
 	tests := []struct {
 		name      string
