@@ -112,8 +112,8 @@ func render(t *testing.T, s, ds string, params map[string]string) string {
 }
 
 // airflowSite lays out what the DAGs expect on a worker: a policy (the
-// demo's reviewed policy, with its key from the environment and gates
-// added) with its hierarchies, and the day's export.
+// demo's reviewed policy, with its key from the environment and the gates
+// given instead of its own) with its hierarchies, and the day's export.
 func airflowSite(t *testing.T, ds string, gates string) (data, policy string) {
 	t.Helper()
 	root := t.TempDir()
@@ -133,7 +133,11 @@ func airflowSite(t *testing.T, ds string, gates string) (data, policy string) {
 		t.Fatal(err)
 	}
 	f.Close()
-	pol := strings.ReplaceAll(demoPolicy, "key_file: demo-hash.key", "key_env: VEIL_HASH_KEY") + gates
+	base, _, ok := strings.Cut(demoPolicy, "# What veil report checks")
+	if !ok {
+		t.Fatal("the demo policy has no gates block to replace")
+	}
+	pol := strings.ReplaceAll(base, "key_file: demo-hash.key", "key_env: VEIL_HASH_KEY") + gates
 	policy = writeFile(t, conf, "policy.yaml", pol)
 	for _, col := range []string{"sex", "age"} {
 		h, err := gen.Hierarchy(col)

@@ -94,6 +94,12 @@ columns:
 privacy:
   k: 5
   suppression_limit: 0.05
+# What veil report checks before the release may leave (exit 4 or 5 if
+# not). The anonymized and the synthetic export are both checked with
+# these; k itself is enforced by anonymize.
+gates:
+  min_quality: 0.9
+  max_tvd_2way: 0.1
 `
 
 // demoKey is the pseudonymisation key of the demo. It is written into the

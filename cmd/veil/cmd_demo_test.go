@@ -71,6 +71,23 @@ func TestDemo(t *testing.T) {
 			anon.Privacy.K, anon.Privacy.Rows, anon.Privacy.Suppressed, len(rows))
 	}
 
+	// Both releases pass the demo policy's gates, the implicit one on
+	// identifiers released with real values included.
+	for _, name := range []string{"report.anon.json", "report.synth.json"} {
+		var rep struct {
+			Summary struct {
+				Verdict string
+				Gates   []struct{ Name string }
+			}
+		}
+		if err := json.Unmarshal(readFile(t, filepath.Join(first, name)), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if rep.Summary.Verdict != "PASS" || len(rep.Summary.Gates) < 3 {
+			t.Errorf("%s: verdict %s with %d gates, want PASS on the policy's 2 gates and identifiers_released", name, rep.Summary.Verdict, len(rep.Summary.Gates))
+		}
+	}
+
 	// The identifying values of the demo table appear in nothing derived
 	// from it (the table itself and its Parquet copy are the inputs). The
 	// record key, six digits, is checked in the output's column only: its
