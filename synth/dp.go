@@ -17,11 +17,19 @@ import (
 // the exponential-mechanism selections and 90 % for the measurements of
 // the selected marginals (AIM's per-round split). Estimating domains
 // (category values released by noisy thresholding, numeric bounds from a
-// noisy histogram on a fixed grid) takes 10 % of ρ first, and half of δ.
+// noisy histogram on a fixed grid) takes 10 % of ρ first, and half of δ;
+// when some of them are text columns, finding which are code-like and
+// their prefix level takes another 10 % (shareCode).
 // rareSigmas: a value whose noisy 1-way count is below rareSigmas·σ joins
 // the rare bucket of its column (MST's domain compression); tests may
 // change it.
 var rareSigmas = 3.0
+
+// shareCode is the share of ρ spent, when some text column's domain is
+// released with DP, on finding code-like columns and their prefix level
+// (releaseCodePrefixes); of it, codeLengthShare goes to the columns'
+// length histograms, the rest to the prefix counts; tests may change it.
+var shareCode = 0.10
 
 // shareOneWay is the share of ρ (after domains) spent on the 1-way
 // marginals; tests may change it.
@@ -34,9 +42,13 @@ var (
 )
 
 const (
-	shareDomain  = 0.10
-	shareSelect  = 0.10
-	domainDeltaF = 0.5
+	shareDomain     = 0.10
+	codeLengthShare = 0.10
+	// lenFalseCells bounds the expected number of empty cells of a length
+	// histogram whose noisy count passes its bar.
+	lenFalseCells = 0.001
+	shareSelect   = 0.10
+	domainDeltaF  = 0.5
 	// atomSigmas: a numeric value whose noisy count is below atomSigmas·σ
 	// gets no weight within its bin (it is most likely absent).
 	atomSigmas = 2.0
@@ -68,6 +80,10 @@ type dpColumn struct {
 	sigma   float64   // their noise
 	toCode  []int32   // cell -> model code (−1: dropped)
 	index   map[string]int
+	// prefix is set when a code-like text column (zip codes) is modelled
+	// by a DP-chosen prefix of its values (releaseCodePrefixes): values
+	// then holds the released prefixes masked to the column's length.
+	prefix *Prefix
 }
 
 // fitDP fits the differentially private graph model. Two passes read the
@@ -124,6 +140,12 @@ func fitDP(ctx context.Context, open Opener, m *Model, stats []*colStats, o *Opt
 	if len(needDomain) > 0 {
 		domainDelta = o.Delta * domainDeltaF
 	}
+	nCode := 0
+	for _, dc := range needDomain {
+		if !dc.numeric {
+			nCode++
+		}
+	}
 	rhoTotal = CDPRho(o.Epsilon, o.Delta-domainDelta)
 	if rhoTotal <= 0 {
 		return nil, &UsageError{ErrBudget}
@@ -133,7 +155,12 @@ func fitDP(ctx context.Context, open Opener, m *Model, stats []*colStats, o *Opt
 	if len(needDomain) > 0 {
 		rhoDom := shareDomain * rhoTotal
 		rest -= rhoDom
-		if err := estimateDomains(ctx, open, m, needDomain, rhoDom, domainDelta, nz, o); err != nil {
+		rhoCode := 0.0
+		if nCode > 0 {
+			rhoCode = shareCode * rhoTotal
+			rest -= rhoCode
+		}
+		if err := estimateDomains(ctx, open, m, needDomain, rhoDom, rhoCode, domainDelta, nz, o); err != nil {
 			return nil, err
 		}
 	}
@@ -345,7 +372,14 @@ func (dc *dpColumn) cellOf(col dataset.Column, v dataset.Value) (int, error) {
 		return nCells - 1, nil
 	}
 	if !dc.numeric {
-		if k, ok := dc.index[v.Text]; ok {
+		text := v.Text
+		if p := dc.prefix; p != nil {
+			if len(text) != p.Length || !isCodeText(text) {
+				return len(dc.values), nil // the catch-all cell
+			}
+			text = maskCode(text[:p.Keep], p.Length)
+		}
+		if k, ok := dc.index[text]; ok {
 			return k, nil
 		}
 		if dc.catchAll {
@@ -446,10 +480,22 @@ func fineCounts(ctx context.Context, open Opener, m *Model, cols []*dpColumn, o 
 //
 // One row holds one value per column, so the L2 sensitivity of all the
 // counts together is √(columns): σ = √(columns / (2ρ_dom)).
-func estimateDomains(ctx context.Context, open Opener, m *Model, cols []*dpColumn, rho, delta float64, nz Noise, o *Options) error {
+//
+// With text columns among them (rhoCode > 0), releaseCodePrefixes then
+// decides, with DP, which of them are code-like and at which prefix to
+// model them; δ is then split over the columns plus one share per text
+// column for its prefix releases.
+func estimateDomains(ctx context.Context, open Opener, m *Model, cols []*dpColumn, rho, rhoCode, delta float64, nz Noise, o *Options) error {
 	sigma := math.Sqrt(float64(len(cols)) / (2 * rho))
-	deltaCol := delta / float64(len(cols))
+	var texts []int
+	for k, dc := range cols {
+		if !dc.numeric {
+			texts = append(texts, k)
+		}
+	}
+	deltaCol := delta / float64(len(cols)+len(texts))
 	tau := thresholdFor(sigma, deltaCol)
+	released := make([]float64, len(cols)) // noisy rows of the released values
 	grid := geometricGrid()
 	cats := make([]map[string]float64, len(cols))
 	nums := make([][]float64, len(cols))
@@ -495,13 +541,19 @@ func estimateDomains(ctx context.Context, open Opener, m *Model, cols []*dpColum
 				keys = append(keys, t)
 			}
 			sort.Strings(keys)
+			var ys []float64
 			for _, t := range keys {
-				if nz.Gaussian(cats[k][t], sigma) >= tau {
+				if y := nz.Gaussian(cats[k][t], sigma); y >= tau {
 					dc.values = append(dc.values, t)
+					ys = append(ys, y)
 				}
 			}
 			if len(dc.values) > o.MaxCategories {
 				dc.values = dc.values[:o.MaxCategories]
+				ys = ys[:o.MaxCategories]
+			}
+			for _, y := range ys {
+				released[k] += y
 			}
 			dc.catchAll = true
 			continue
@@ -525,7 +577,143 @@ func estimateDomains(ctx context.Context, open Opener, m *Model, cols []*dpColum
 	}
 	m.Privacy.Budget = append(m.Privacy.Budget, BudgetStep{Step: "domains (noisy thresholding of category counts, noisy bounds of numbers)",
 		Rho: rho, Measurements: len(cols), Sigma: sigma})
+	if len(texts) > 0 && rhoCode > 0 {
+		releaseCodePrefixes(m, cols, texts, cats, released, rhoCode, deltaCol, nz, o)
+	}
 	return nil
+}
+
+// releaseCodePrefixes finds, with DP, the code-like text columns (zip
+// codes, postcodes) whose full values are too rare to be released and
+// models them by a prefix, as textCodes does without DP. The column's
+// form is not taken from the data: it is released too.
+//
+//  1. Length: every text column's non-null rows are counted by the
+//     length of their value when it looks like a code (isCodeText), or in
+//     one cell when it does not; Gaussian noise, ρ_len = codeLengthShare·ρ
+//     for all of them (one row, one cell per column: σ_len =
+//     √(columns/(2ρ_len))). A column is code-like of length L when the
+//     noisy count of L is the largest, passes the bar b = 1 +
+//     σ_len·Φ⁻¹(1 − lenFalseCells/25) and holds at least 99 % of N̂, the
+//     noisy counts that pass b summed (codeLength's rule; the bar keeps
+//     the expected number of empty cells that pass by noise below
+//     lenFalseCells).
+//  2. Prefixes: for each code-like column and level k = 1 … L−1, the
+//     counts of the first k characters of its values of length L get
+//     Gaussian noise (one row, one prefix per level: the L−1 levels of
+//     all code-like columns together have sensitivity √(Σ(L−1)), σ_p =
+//     √(Σ(L−1)/(2ρ_p)), ρ_p the rest of ρ); a prefix is released when its
+//     noisy count passes τ = 1 + σ_p·Φ⁻¹(1 − δ_c/(L−1)), so a prefix held by
+//     one row is released at some level with probability at most δ_c.
+//  3. Level (post-processing): the noisy rare share of level k is 1 −
+//     (noisy rows of its released prefixes)/N̂, that of the full values
+//     the same from the domain release. As in textCodes, the full values
+//     are kept when their rare share is at most maxRareShare, else the
+//     longest level whose share is, else the smallest share (longest on
+//     ties) when smaller than the full values'.
+//
+// The budget is recorded in one step; ρ_p is reserved whether or not a
+// column turns out code-like (the step then says it went unused), so the
+// accounting does not depend on the data.
+func releaseCodePrefixes(m *Model, cols []*dpColumn, texts []int, cats []map[string]float64, released []float64, rho, deltaCol float64, nz Noise, o *Options) {
+	rhoLen := codeLengthShare * rho
+	rhoPre := rho - rhoLen
+	sigmaLen := math.Sqrt(float64(len(texts)) / (2 * rhoLen))
+	// A length cell counts when its noisy count passes lenBar: at most
+	// lenFalseCells of an empty histogram's cells pass by noise alone, so
+	// a code column is rarely taken for a mixed one (a single empty cell
+	// passing would outweigh the 1 % the rule allows others).
+	lenBar := thresholdFor(sigmaLen, lenFalseCells/float64(maxCodeLen+1))
+	type codeCol struct {
+		k, length int
+		total     float64
+	}
+	var code []codeCol
+	levels := 0
+	for _, k := range texts {
+		var lens [maxCodeLen + 1]float64 // cell 0: not code-like
+		for t, c := range cats[k] {
+			if isCodeText(t) {
+				lens[len(t)] += c
+			} else {
+				lens[0] += c
+			}
+		}
+		var total float64
+		best := 2
+		for l := range lens {
+			// Cells below lenBar are taken as empty: clipping them at 0
+			// instead would add about 0.4·σ_len each to N̂.
+			if lens[l] = nz.Gaussian(lens[l], sigmaLen); lens[l] >= lenBar {
+				total += lens[l]
+			}
+		}
+		for l := 2; l <= maxCodeLen; l++ {
+			if lens[l] > lens[best] {
+				best = l
+			}
+		}
+		if lens[best] >= lenBar && lens[best] >= 0.99*total {
+			code = append(code, codeCol{k: k, length: best, total: total})
+			levels += best - 1
+		}
+	}
+	step := BudgetStep{Rho: rho, Measurements: len(texts), Sigma: sigmaLen}
+	if levels == 0 {
+		step.Step = "code-like text columns (noisy length histograms; no column was code-like, so the share reserved for prefix counts went unused)"
+		m.Privacy.Budget = append(m.Privacy.Budget, step)
+		return
+	}
+	sigmaPre := math.Sqrt(float64(levels) / (2 * rhoPre))
+	step.Step = "code-like text columns (noisy length histograms, then noisy prefix counts at every shorter length; σ of the prefix counts shown)"
+	step.Measurements += levels
+	step.Sigma = sigmaPre
+	m.Privacy.Budget = append(m.Privacy.Budget, step)
+	for _, cc := range code {
+		dc := cols[cc.k]
+		l := cc.length
+		tau := thresholdFor(sigmaPre, deltaCol/float64(l-1))
+		full := 1 - released[cc.k]/math.Max(cc.total, 1)
+		if full <= maxRareShare {
+			continue // the full values are kept
+		}
+		keep, bestRare := 0, full
+		var bestValues []string
+		for lv := l - 1; lv >= 1; lv-- {
+			counts := map[string]float64{}
+			for t, c := range cats[cc.k] {
+				if len(t) == l && isCodeText(t) {
+					counts[t[:lv]] += c
+				}
+			}
+			keys := make([]string, 0, len(counts))
+			for t := range counts {
+				keys = append(keys, t)
+			}
+			sort.Strings(keys)
+			var vals []string
+			var kept float64
+			for _, t := range keys {
+				if y := nz.Gaussian(counts[t], sigmaPre); y >= tau {
+					vals = append(vals, maskCode(t, l))
+					kept += y
+				}
+			}
+			if r := 1 - kept/math.Max(cc.total, 1); bestRare > maxRareShare && r < bestRare {
+				keep, bestRare, bestValues = lv, r, vals
+			}
+		}
+		if keep == 0 {
+			continue
+		}
+		if len(bestValues) > o.MaxCategories {
+			bestValues = bestValues[:o.MaxCategories]
+		}
+		dc.values = bestValues
+		dc.index = nil
+		dc.catchAll = true
+		dc.prefix = &Prefix{Keep: keep, Length: l}
+	}
 }
 
 func statsInteger(c dataset.Column) bool { return c.Kind == dataset.Integer || c.Kind == dataset.Date }
@@ -564,6 +752,13 @@ func gridAt(g []float64, i int) float64 {
 // reaches rareSigmas·σ.
 func compress(c *ColumnModel, dc *dpColumn, sigma float64, bins int) {
 	c.Domain = dc.source
+	c.Prefix = dc.prefix
+	// otherText is how the catch-all cell is sampled: the fully masked
+	// code for a column modelled by prefixes.
+	otherText := OtherText
+	if dc.prefix != nil {
+		otherText = maskCode("", dc.prefix.Length)
+	}
 	n := len(dc.y)
 	dc.toCode = make([]int32, n)
 	for i := range dc.toCode {
@@ -585,7 +780,7 @@ func compress(c *ColumnModel, dc *dpColumn, sigma float64, bins int) {
 				if k < len(dc.values) {
 					codes = append(codes, Code{Value: dc.values[k], P: dc.y[k]})
 				} else {
-					codes = append(codes, Code{Other: true, P: dc.y[k]})
+					codes = append(codes, Code{Other: true, Value: prefixOther(dc), P: dc.y[k]})
 				}
 			} else {
 				rare = append(rare, k)
@@ -598,7 +793,7 @@ func compress(c *ColumnModel, dc *dpColumn, sigma float64, bins int) {
 				dc.toCode[k] = int32(len(codes))
 				w := math.Max(dc.y[k], 0)
 				sum += w
-				text := OtherText
+				text := otherText
 				if k < len(dc.values) {
 					text = dc.values[k]
 				}
@@ -691,7 +886,7 @@ func compress(c *ColumnModel, dc *dpColumn, sigma float64, bins int) {
 		if dc.numeric {
 			codes = append(codes, Code{Bin: &Bin{Lo: dc.lo, Hi: dc.hi, Knots: []float64{dc.lo, dc.hi}}})
 		} else {
-			codes = append(codes, Code{Other: true})
+			codes = append(codes, Code{Other: true, Value: prefixOther(dc)})
 		}
 		for i := range dc.toCode {
 			dc.toCode[i] = 0
@@ -710,6 +905,15 @@ func compress(c *ColumnModel, dc *dpColumn, sigma float64, bins int) {
 		}
 	}
 	c.Codes = codes
+}
+
+// prefixOther returns the Value of the rare bucket of a column modelled
+// by prefixes (the fully masked code), or "" for other columns.
+func prefixOther(dc *dpColumn) string {
+	if dc.prefix == nil {
+		return ""
+	}
+	return maskCode("", dc.prefix.Length)
 }
 
 // smoothKernels are the triangular kernels smoothCells chooses from; the
@@ -833,6 +1037,12 @@ func dpNotes(m *Model, o *Options, estimated bool) []string {
 	if estimated {
 		notes = append(notes, "domains estimated with DP (values released by noisy thresholding, numeric bounds from a noisy "+
 			"histogram on a fixed grid; part of δ covers a value held by one row being released): "+strings.Join(dpDomain, ", "))
+	}
+	for _, c := range m.Columns {
+		if c.Prefix != nil && c.Domain == "dp" {
+			notes = append(notes, fmt.Sprintf("column %s is code-like (length and prefix level chosen with DP): modelled by "+
+				"its first %d of %d characters, the others masked with %q", c.Name, c.Prefix.Keep, c.Prefix.Length, string(MaskChar)))
+		}
 	}
 	if o.Policy == nil {
 		notes = append(notes, "column roles were detected from the data (no --policy): which columns are modelled, regenerated "+
