@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -285,47 +284,4 @@ func parseSynthModel(m map[string]any) *synthModel {
 		}
 	}
 	return s
-}
-
-// hashPath returns the SHA-256 of a file, or for a folder of parts the
-// SHA-256 of the lines "<sha256> <name>" of its visible files in name order
-// (as veil's summary and manifests do).
-func hashPath(path string) (string, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return "", err
-	}
-	if !st.IsDir() {
-		return hashFile(path)
-	}
-	entries, err := os.ReadDir(path)
-	if err != nil {
-		return "", err
-	}
-	h := sha256.New()
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
-			continue
-		}
-		sum, err := hashFile(filepath.Join(path, name))
-		if err != nil {
-			return "", err
-		}
-		fmt.Fprintf(h, "%s %s\n", sum, name)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -728,7 +728,7 @@ func (b *builder) provenance() {
 	p.RolesFrom = b.roles.from
 	fi := func(path string, rows int, cols int) FileInfo {
 		f := FileInfo{Path: path, Columns: cols}
-		if sum, err := hashPath(path); err == nil {
+		if sum, err := dataset.Checksum(path); err == nil {
 			f.SHA256 = sum
 		}
 		n := int64(rows)

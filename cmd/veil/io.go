@@ -338,7 +338,7 @@ func (t *tableOut) Commit() error {
 		if err := t.dir.Commit(); err != nil {
 			return err
 		}
-		// The folder's hash is hashPath's: names and hashes of its parts.
+		// The folder's hash is dataset.Checksum's: names and hashes of its parts.
 		h := sha256.New()
 		for _, p := range t.parts {
 			fmt.Fprintf(h, "%s %s\n", p.SHA256, p.Path)

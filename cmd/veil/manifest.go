@@ -1,11 +1,8 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/veil-data/veil/dataset"
 	"github.com/veil-data/veil/policies"
 )
 
@@ -95,53 +93,11 @@ func manifestPath(out string) string {
 	return out + ".manifest.json"
 }
 
-// hashPath returns the SHA-256 of a file, or of a folder of parts: the
-// hash of the sorted list of its visible files' names and hashes.
-func hashPath(path string) (string, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return "", err
-	}
-	if !st.IsDir() {
-		return hashFile(path)
-	}
-	entries, err := os.ReadDir(path)
-	if err != nil {
-		return "", err
-	}
-	h := sha256.New()
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
-			continue
-		}
-		sum, err := hashFile(filepath.Join(path, name))
-		if err != nil {
-			return "", err
-		}
-		fmt.Fprintf(h, "%s %s\n", sum, name)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
 // hashInputs hashes the spec's inputs and policy.
 func hashInputs(spec runSpec) ([]fileHash, *fileHash, error) {
 	var ins []fileHash
 	for _, p := range spec.inputs {
-		sum, err := hashPath(p)
+		sum, err := dataset.Checksum(p)
 		if err != nil {
 			return nil, nil, &inputError{fmt.Errorf("input %w", err)}
 		}
@@ -149,7 +105,7 @@ func hashInputs(spec runSpec) ([]fileHash, *fileHash, error) {
 	}
 	var pol *fileHash
 	if spec.policy != "" {
-		sum, err := hashPath(spec.policy)
+		sum, err := dataset.Checksum(spec.policy)
 		if err != nil {
 			return nil, nil, usagef("policy %v", err)
 		}
@@ -161,7 +117,7 @@ func hashInputs(spec runSpec) ([]fileHash, *fileHash, error) {
 					continue
 				}
 				path := p.ResolvePath(c.Hierarchy)
-				sum, err := hashPath(path)
+				sum, err := dataset.Checksum(path)
 				if err != nil {
 					return nil, nil, usagef("policy %s: column %q: hierarchy %v", spec.policy, c.Name, err)
 				}
@@ -221,7 +177,7 @@ func (m *manifest) matches(command string, ins []fileHash, pol *fileHash, seed *
 		return false
 	}
 	for _, o := range m.Outputs {
-		sum, err := hashPath(o.Path)
+		sum, err := dataset.Checksum(o.Path)
 		if err != nil || sum != o.SHA256 {
 			return false
 		}

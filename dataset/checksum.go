@@ -1,0 +1,56 @@
+package dataset
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Checksum returns the SHA-256 of a file, in hex. For a folder of parts it
+// is the SHA-256 of the lines "<sha256> <name>\n" of the folder's visible
+// files in name order (files starting with '.' or '_', such as
+// _MANIFEST.json, are left out), so that the summary line, the manifests
+// and the report name a folder by one hash.
+func Checksum(path string) (string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", err
+	}
+	if !st.IsDir() {
+		return fileChecksum(path)
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+			continue
+		}
+		sum, err := fileChecksum(filepath.Join(path, name))
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s %s\n", sum, name)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func fileChecksum(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
