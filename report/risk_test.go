@@ -218,7 +218,7 @@ func TestAssociations(t *testing.T) {
 	if v := corrRatio([]float64{1, 1, 3, 3}, []int32{0, 0, 1, 1}); math.Abs(v-1) > 1e-12 {
 		t.Errorf("corrRatio = %v, want 1", v)
 	}
-	if v := pearson([]float64{1, 2, 3}, []float64{2, 4, 6}); math.Abs(v-1) > 1e-12 {
+	if v := metrics.Pearson([]float64{1, 2, 3}, []float64{2, 4, 6}); math.Abs(v-1) > 1e-12 {
 		t.Errorf("pearson = %v, want 1", v)
 	}
 }

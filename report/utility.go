@@ -322,42 +322,13 @@ func (b *builder) utilityExcluded() []string {
 func association(a, c *fcol) float64 {
 	switch {
 	case a.spec.numeric && c.spec.numeric:
-		return math.Abs(pearson(a.nums, c.nums))
+		return math.Abs(metrics.Pearson(a.nums, c.nums))
 	case a.spec.numeric:
 		return corrRatio(a.nums, c.codes)
 	case c.spec.numeric:
 		return corrRatio(c.nums, a.codes)
 	}
 	return cramerV(a.codes, c.codes)
-}
-
-func pearson(x, y []float64) float64 {
-	var n, sx, sy, sxx, syy, sxy float64
-	for i := range x {
-		if math.IsNaN(x[i]) || math.IsNaN(y[i]) {
-			continue
-		}
-		n++
-		sx += x[i]
-		sy += y[i]
-	}
-	if n < 2 {
-		return math.NaN()
-	}
-	mx, my := sx/n, sy/n
-	for i := range x {
-		if math.IsNaN(x[i]) || math.IsNaN(y[i]) {
-			continue
-		}
-		dx, dy := x[i]-mx, y[i]-my
-		sxx += dx * dx
-		syy += dy * dy
-		sxy += dx * dy
-	}
-	if sxx == 0 || syy == 0 {
-		return math.NaN()
-	}
-	return sxy / math.Sqrt(sxx*syy)
 }
 
 // cramerV is √(χ²/(n·(min(r,c)−1))) of the contingency table of a and b

@@ -24,10 +24,10 @@ const ContingencyMaxRows = 50_000
 // a mixed pair (numpy.histogram_bin_edges(bins=10)).
 const contingencyBins = 10
 
-// pearson returns Pearson's r of x and y over the rows where both are
+// Pearson returns Pearson's r of x and y over the rows where both are
 // non-null, or NaN when fewer than two such rows exist or either is
 // constant on them.
-func pearson(x, y []float64) float64 {
+func Pearson(x, y []float64) float64 {
 	var n, sx, sy float64
 	for i := range x {
 		if math.IsNaN(x[i]) || math.IsNaN(y[i]) {
@@ -63,8 +63,8 @@ func pearson(x, y []float64) float64 {
 // (SDMetrics' CorrelationSimilarity). It returns the score and r_R; both
 // are NaN when r is undefined in either table (a constant column).
 func CorrelationSimilarity(realA, realB, synA, synB *Column) (score, realR float64) {
-	rr := pearson(realA.Nums, realB.Nums)
-	rs := pearson(synA.Nums, synB.Nums)
+	rr := Pearson(realA.Nums, realB.Nums)
+	rs := Pearson(synA.Nums, synB.Nums)
 	if math.IsNaN(rr) || math.IsNaN(rs) {
 		return math.NaN(), rr
 	}
