@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -153,23 +151,6 @@ func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 		}
 		pol = p
 	}
-	// quiet opens a table without recording it in the summary: for a
-	// second pass (detection) or a table the calling command recorded.
-	quiet := func(path string) (dataset.Reader, error) {
-		opt, err := readerOptions(c)
-		if err != nil {
-			return nil, err
-		}
-		r, err := dataset.Open(path, opt)
-		if err != nil {
-			var de *dataset.DataError
-			if errors.As(err, &de) {
-				return nil, err
-			}
-			return nil, &inputError{fmt.Errorf("input %s: %w", path, err)}
-		}
-		return r, nil
-	}
 	// The report may read a table twice (when a column turns out to hold
 	// text): record each input in the summary once.
 	recorded := map[string]bool{}
@@ -179,7 +160,7 @@ func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 				recorded[path] = true
 				return e.openInput(c, path)
 			}
-			return quiet(path)
+			return openTable(c, path)
 		}
 	}
 	in := report.Inputs{
@@ -210,7 +191,7 @@ func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 		opt.Detect = func(report.Source) (map[string]report.Detected, error) { return profileRoles(p), nil }
 	} else {
 		opt.Detect = func(src report.Source) (map[string]report.Detected, error) {
-			r, err := quiet(src.Path)
+			r, err := openTable(c, src.Path)
 			if err != nil {
 				return nil, err
 			}

@@ -112,8 +112,20 @@ func writerOptions(c *cli.Context) (*dataset.WriteOptions, error) {
 	return opt, nil
 }
 
-// openInput opens the table at path with the command's input flags.
+// openInput opens the table at path with the command's input flags and
+// records it in the summary.
 func (e *env) openInput(c *cli.Context, path string) (dataset.Reader, error) {
+	r, err := openTable(c, path)
+	if err != nil {
+		return nil, err
+	}
+	e.summary.Inputs = append(e.summary.Inputs, inputRef{Path: path})
+	return r, nil
+}
+
+// openTable opens the table at path with the command's input flags,
+// without recording it: for a second pass over an input already recorded.
+func openTable(c *cli.Context, path string) (dataset.Reader, error) {
 	opt, err := readerOptions(c)
 	if err != nil {
 		return nil, err
@@ -129,7 +141,6 @@ func (e *env) openInput(c *cli.Context, path string) (dataset.Reader, error) {
 		}
 		return nil, &inputError{fmt.Errorf("input %s: %w", path, err)}
 	}
-	e.summary.Inputs = append(e.summary.Inputs, inputRef{Path: path})
 	return r, nil
 }
 
