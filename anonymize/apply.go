@@ -3,7 +3,6 @@ package anonymize
 import (
 	"context"
 	"errors"
-	"io"
 	"math/rand/v2"
 	"os"
 
@@ -98,39 +97,25 @@ func Apply(ctx context.Context, p *policies.Policy, open func() (dataset.Reader,
 		return nil, err
 	}
 	out := &dataset.Record{Values: make([]dataset.Value, pl.out.Len())}
-	var read, written int64
-	for {
-		if read&1023 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		read++
-		if opt.Tick != nil {
-			opt.Tick()
-		}
+	var written int64
+	read, err := dataset.Each(ctx, r, opt.Tick, func(rec *dataset.Record) error {
 		keep, err := pl.Transform(rec, out)
-		if err != nil {
-			return nil, dataset.Locate(r, rec, err)
-		}
-		if !keep {
-			continue
+		if err != nil || !keep {
+			return err
 		}
 		if err := w.Write(out); err != nil {
+			// The writer names the output column; the error names the input's.
 			var ce *dataset.ColumnError
 			if errors.As(err, &ce) && ce.Col < len(pl.cols) {
 				err = &dataset.ColumnError{Col: pl.cols[ce.Col].in, Err: ce.Err}
 			}
-			return nil, dataset.Locate(r, rec, err)
+			return err
 		}
 		written++
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if err := w.Close(); err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package anonymize
 import (
 	"context"
 	"errors"
-	"io"
 	"math/rand/v2"
 
 	"github.com/veil-data/veil/dataset"
@@ -80,27 +79,14 @@ func (j *PrivacyJob) Scan(ctx context.Context, fn func(row int64, qi, sensitive 
 	defer r.Close()
 	qi := make([]dataset.Value, len(j.QIs))
 	sens := make([]dataset.Value, len(j.Sensitive))
-	var n int64
-	for {
-		if n&1023 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		rec, err := r.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		n++
+	_, err = dataset.Each(ctx, r, nil, func(rec *dataset.Record) error {
 		for q := range j.QIs {
 			v := rec.Values[j.QIs[q].Index]
 			if j.QIs[q].Fixed {
 				c := j.plan.byInput[j.QIs[q].Index]
+				var err error
 				if v, err = c.value(rec, v); err != nil {
-					return dataset.Locate(r, rec, &dataset.ColumnError{Col: c.in, Err: err})
+					return &dataset.ColumnError{Col: c.in, Err: err}
 				}
 			}
 			qi[q] = v
@@ -108,10 +94,9 @@ func (j *PrivacyJob) Scan(ctx context.Context, fn func(row int64, qi, sensitive 
 		for s, i := range j.Sensitive {
 			sens[s] = rec.Values[i]
 		}
-		if err := fn(rec.Row, qi, sens); err != nil {
-			return dataset.Locate(r, rec, err)
-		}
-	}
+		return fn(rec.Row, qi, sens)
+	})
+	return err
 }
 
 // PrivacyResult is the engine's answer, applied by pass 2.

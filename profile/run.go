@@ -3,7 +3,6 @@ package profile
 import (
 	"context"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -270,22 +269,7 @@ func Run(ctx context.Context, r dataset.Reader, opt *Options) (*Profile, error) 
 	riskRng := rand.New(rand.NewPCG(o.Seed, 0x215c0de5))
 	var rows int64
 	var dropped []Excluded
-	for {
-		if rows&1023 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if o.Tick != nil {
-			o.Tick()
-		}
+	_, err := dataset.Each(ctx, r, o.Tick, func(rec *dataset.Record) error {
 		// The row's slot in the risk store: appended while it has room,
 		// then reservoir sampling (Algorithm R) over rows.
 		slot := int64(-1)
@@ -326,6 +310,10 @@ func Run(ctx context.Context, r dataset.Reader, opt *Options) (*Profile, error) 
 				}
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	p := &Profile{Schema: SchemaV1, Rows: rows, Seed: o.Seed, SampleSize: o.SampleSize, MinCount: o.MinCount}
 	for i, a := range accs {

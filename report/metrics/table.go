@@ -342,25 +342,13 @@ func (t *Table) read(ctx context.Context, r dataset.Reader, opt *LoadOptions) er
 	cols, idx := t.Columns, t.src
 	capRows := opt.maxRows()
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x6d657472696373)) // "metrics"
-	for {
-		if t.TotalRows&1023 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
+	_, err := dataset.Each(ctx, r, nil, func(rec *dataset.Record) error {
 		t.TotalRows++
 		slot := t.Rows
 		if t.Rows >= capRows {
 			j := rng.Int64N(t.TotalRows)
 			if j >= int64(capRows) {
-				continue
+				return nil
 			}
 			slot = int(j)
 		} else {
@@ -377,11 +365,12 @@ func (t *Table) read(ctx context.Context, r dataset.Reader, opt *LoadOptions) er
 			c := cols[k]
 			v := rec.Values[i]
 			if err := c.set(slot, schema.Columns[i], v); err != nil {
-				return dataset.Locate(r, rec, &dataset.ColumnError{Col: i, Err: err})
+				return &dataset.ColumnError{Col: i, Err: err}
 			}
 		}
-	}
-	return nil
+		return nil
+	})
+	return err
 }
 
 func (d *Domain) colType(sc dataset.Column, categorical bool) (*colType, error) {
