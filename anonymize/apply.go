@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
+	"runtime"
 
 	"github.com/veil-data/veil/dataset"
 	"github.com/veil-data/veil/policies"
@@ -79,7 +80,26 @@ func Apply(ctx context.Context, p *policies.Policy, open func() (dataset.Reader,
 		if opt.Privacy == nil {
 			return nil, &ModelError{Err: ErrNoPrivacyEngine}
 		}
-		job := &PrivacyJob{Policy: p, Privacy: p.Privacy, Schema: pl.in, QIs: pl.QIs(), Rand: opt.Rand, open: open, plan: pl}
+		// Pass 1 reads r and keeps its records when they are small; the
+		// engine's further scans and pass 2 then replay them instead of
+		// reading the input again.
+		keep := dataset.Keep(r, keepBudget)
+		first := true
+		again := func() (dataset.Reader, error) {
+			if first {
+				first = false
+				return readAhead(keep), nil
+			}
+			if rr := keep.Replay(); rr != nil {
+				return rr, nil
+			}
+			r, err := open()
+			if err != nil {
+				return nil, err
+			}
+			return readAhead(r), nil
+		}
+		job := &PrivacyJob{Policy: p, Privacy: p.Privacy, Schema: pl.in, QIs: pl.QIs(), Rand: opt.Rand, open: again, plan: pl}
 		for _, name := range sensitiveColumns(p.Privacy) {
 			job.Sensitive = append(job.Sensitive, pl.in.Index(name))
 		}
@@ -91,6 +111,13 @@ func Apply(ctx context.Context, p *policies.Policy, open func() (dataset.Reader,
 			return nil, err
 		}
 		rep.Privacy = res.Report
+		if r, err = again(); err != nil {
+			return nil, err
+		}
+		defer r.Close()
+	} else {
+		r = readAhead(r)
+		defer r.Close()
 	}
 	w, err := create(pl.OutputSchema())
 	if err != nil {
@@ -123,6 +150,20 @@ func Apply(ctx context.Context, p *policies.Policy, open func() (dataset.Reader,
 	rep.finish(pl, read, written)
 	return rep, nil
 }
+
+// readAhead parses r on a goroutine of its own while the caller works on
+// its records, when there is a core for it.
+func readAhead(r dataset.Reader) dataset.Reader {
+	if runtime.GOMAXPROCS(0) < 2 {
+		return r
+	}
+	return dataset.Prefetch(r)
+}
+
+// keepBudget is the memory, in bytes, that the input's records may take
+// between the passes of a policy with a privacy model (about the CSV
+// file's size plus 4 bytes per value): smaller inputs are read once.
+const keepBudget = 64 << 20
 
 // sensitiveColumns returns the columns the privacy model names, each once.
 func sensitiveColumns(pr *policies.Privacy) []string {

@@ -1,6 +1,7 @@
 package anonymize
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -198,6 +199,48 @@ func TestPrivacySeamDataError(t *testing.T) {
 	var de *dataset.DataError
 	if !errors.As(err, &de) || de.Row != 4 || de.Column != "sex" {
 		t.Errorf("error = %v, want a DataError at row 4, column sex", err)
+	}
+}
+
+// TestApplyReadsSmallInputOnce checks that a small input is opened once
+// however often the engine scans it, and that an error of the output
+// pass, replayed from memory, still names its row, line and column.
+func TestApplyReadsSmallInputOnce(t *testing.T) {
+	p := parsePolicy(t, "version: 1\ncolumns:\n  sex: {role: quasi, action: generalize, hierarchy: adult/adult_hierarchy_sex.csv}\n  n: {action: generalize, width: 10}\nprivacy:\n  k: 3\n")
+	for _, tc := range []struct {
+		in      string
+		wantErr bool
+	}{
+		{"sex,n\nMale,1\nFemale,2\nMale,3\nFemale,4\n", false},
+		{"sex,n\nMale,1\nFemale,2\n\"Male\",\"x\ny\"\nFemale,4\n", true},
+	} {
+		opens := 0
+		open := func() (dataset.Reader, error) {
+			opens++
+			// Kinds from the first two rows: the third reaches the
+			// output pass.
+			return dataset.NewCSVReader(strings.NewReader(tc.in), "in.csv", &dataset.Options{InferRows: 2})
+		}
+		var out bytes.Buffer
+		create := func(s dataset.Schema) (dataset.Writer, error) { return dataset.NewCSVWriter(&out, s, nil), nil }
+		eng := &uniformEngine{}
+		_, err := Apply(context.Background(), p, open, create, &Options{Privacy: eng, LookupEnv: testEnv})
+		if opens != 1 || eng.scans < 2 {
+			t.Errorf("input opened %d times for %d scans and the output pass, want once", opens, eng.scans)
+		}
+		if !tc.wantErr {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := "sex,n\n*,\"[0,10)\"\n*,\"[0,10)\"\n*,\"[0,10)\"\n*,\"[0,10)\"\n"; out.String() != want {
+				t.Errorf("output %q, want %q", out.String(), want)
+			}
+			continue
+		}
+		var de *dataset.DataError
+		if !errors.As(err, &de) || de.Row != 3 || de.Line != 4 || de.Column != "n" {
+			t.Errorf("error = %#v, want a DataError at row 3, line 4, column n", err)
+		}
 	}
 }
 

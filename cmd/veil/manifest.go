@@ -207,8 +207,9 @@ func (e *env) checkDone(c *cli.Context, spec runSpec, m *manifest, ins []fileHas
 }
 
 // tracked wraps the work of a command whose outputs get a manifest. spec
-// says what the command line reads and writes. When no manifest exists the
-// inputs are hashed on the side while the work runs.
+// says what the command line reads and writes. The inputs are hashed on the
+// side while the work runs, unless an earlier manifest must be compared
+// with them first.
 func (e *env) tracked(spec func(*cli.Context) (runSpec, error), fn func(*cli.Context) error) cli.ActionFunc {
 	return e.action(func(c *cli.Context) error {
 		s, err := spec(c)
@@ -224,7 +225,10 @@ func (e *env) tracked(spec func(*cli.Context) (runSpec, error), fn func(*cli.Con
 			err error
 		}
 		var h hashes
-		if m := readManifest(s.out); m != nil {
+		// An earlier run's manifest matters before the work only when it
+		// may make this run a no-op (--skip-if-done) or reuse a DP release:
+		// then the inputs are hashed first.
+		if m := readManifest(s.out); m != nil && (c.Bool("skip-if-done") || m.DP != nil) {
 			h.ins, h.pol, h.err = hashInputs(s)
 			if h.err != nil {
 				return h.err

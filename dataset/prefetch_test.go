@@ -1,0 +1,118 @@
+package dataset
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPrefetchSameRecords checks that reading ahead gives the records,
+// row numbers and positions of the reader itself, over several batches.
+func TestPrefetchSameRecords(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,note,city\n")
+	for i := range 1500 {
+		switch i % 5 {
+		case 0:
+			b.WriteString("1,\"two\nlines\",Lyon\n")
+		case 1:
+			b.WriteString("2,,NA\n")
+		default:
+			b.WriteString("3,plain,\"Saint-\"\"Denis\"\"\"\n")
+		}
+	}
+	path := filepath.Join(t.TempDir(), "t.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opt := &Options{NullTokens: []string{"", "NA"}, InferRows: 10}
+	r, err := Open(path, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := readRecords(t, r)
+	r.Close()
+
+	r, err = Open(path, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := Prefetch(r)
+	sameRecords(t, readRecords(t, p), want)
+	if _, err := p.Read(); err != io.EOF {
+		t.Errorf("Read after the end = %v, want io.EOF", err)
+	}
+	if done, total, unit := p.(Progresser).Progress(); unit != "bytes" || done != total || total != int64(b.Len()) {
+		t.Errorf("Progress() = %d, %d, %q at the end; want %d bytes of %d", done, total, unit, b.Len(), b.Len())
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Read(); err == nil || err == io.EOF {
+		t.Errorf("Read after Close = %v, want an error", err)
+	}
+}
+
+// TestPrefetchError checks that a reading error comes after the records
+// before it, as the reader gives it.
+func TestPrefetchError(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a,b\n")
+	for range 1000 {
+		b.WriteString("x,y\n")
+	}
+	b.WriteString("x,y,z\n")
+	r := Prefetch(mustReader(t, b.String(), nil))
+	defer r.Close()
+	n := 0
+	var err error
+	for {
+		if _, err = r.Read(); err != nil {
+			break
+		}
+		n++
+	}
+	var de *DataError
+	if n != 1000 || !errors.As(err, &de) || de.Row != 1001 || de.Line != 1002 {
+		t.Errorf("after %d records: %v; want 1000 records, then a DataError at row 1001, line 1002", n, err)
+	}
+	if _, again := r.Read(); again != err {
+		t.Errorf("Read after the error = %v, want the same error", again)
+	}
+}
+
+// TestPrefetchCloseEarly checks that closing before the end stops the
+// goroutine reading ahead (go test -race checks it does not touch the
+// reader after).
+func TestPrefetchCloseEarly(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a\n")
+	for range 10000 {
+		b.WriteString("x\n")
+	}
+	for _, reads := range []int{0, 1, 300} {
+		c := &closeCounter{Reader: mustReader(t, b.String(), nil)}
+		p := Prefetch(c)
+		for range reads {
+			if _, err := p.Read(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if c.closed != 1 {
+			t.Errorf("after %d reads: the reader was closed %d times, want once", reads, c.closed)
+		}
+	}
+}
+
+type closeCounter struct {
+	Reader
+	closed int
+}
+
+func (c *closeCounter) Close() error { c.closed++; return c.Reader.Close() }
