@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/nyaruka/phonenumbers"
-	"github.com/weppos/publicsuffix-go/publicsuffix"
+	"golang.org/x/net/publicsuffix"
 )
 
 // Roles of a column. They are the values of policies.Role.
@@ -419,18 +419,18 @@ func validEmail(v string) bool {
 	return registrable(domain)
 }
 
-var icannOnly = &publicsuffix.FindOptions{IgnorePrivate: true}
-
 // registrable reports whether domain ends in an ICANN public suffix and has
-// a label before it.
+// a label before it. Private suffixes (blogspot.com, github.io) are read
+// as the ICANN suffix they sit under: their owner's name is that label.
 func registrable(domain string) bool {
 	domain = strings.TrimSuffix(domain, ".")
-	r := publicsuffix.DefaultList.Find(domain, icannOnly)
-	if r == nil {
-		return false
+	suffix, icann := publicsuffix.PublicSuffix(domain)
+	if !icann {
+		// A private suffix lies under an ICANN one, so it has two labels
+		// or more; one label and no ICANN rule is an unknown TLD.
+		return strings.Contains(suffix, ".")
 	}
-	d, err := publicsuffix.DomainFromListWithOptions(publicsuffix.DefaultList, domain, icannOnly)
-	return err == nil && d != ""
+	return len(domain) > len(suffix)+1 && domain[len(domain)-len(suffix)-1] == '.'
 }
 
 // phoneChars reports whether v holds only phone characters and returns its

@@ -195,3 +195,24 @@ func TestWilsonLB(t *testing.T) {
 		}
 	}
 }
+
+// TestRegistrable checks the public-suffix rule behind e-mail and URL
+// domains: an ICANN suffix with a label before it; private suffixes count
+// as the ICANN suffix they sit under.
+func TestRegistrable(t *testing.T) {
+	for d, want := range map[string]bool{
+		"example.com": true, "example.com.": true, "bar.de": true, "foo.co.uk": true,
+		"com": false, "co.uk": false, "localhost": false, "foo.invalidtld": false, "foo.local": false,
+		"blogspot.com": true, "x.blogspot.com": true, "github.io": true, "a.b.github.io": true,
+		"x.city.kawasaki.jp": true, "kawasaki.jp": true,
+	} {
+		if got := registrable(d); got != want {
+			t.Errorf("registrable(%q) = %v, want %v", d, got, want)
+		}
+	}
+	for v, want := range map[string]bool{"anna.meyer@example.de": true, "anna@localhost": false, "anna@co.uk": false, "a@b.blogspot.com": true} {
+		if got := validEmail(v); got != want {
+			t.Errorf("validEmail(%q) = %v, want %v", v, got, want)
+		}
+	}
+}
