@@ -184,6 +184,13 @@ type worker struct {
 	ocount    []uint32
 	rslots    []int32
 	runStarts []int32
+	// byBit lists the columns in key order (word, then shift), and
+	// liftCache holds the combined lifts built (combineLifts).
+	byBit      []int
+	liftCache  map[liftKey][]uint32
+	liftCached int // entries in liftCache's tables
+	// bound is the most classes the grouping under way can have.
+	bound int
 	// helper, when set, groups half of large sources in parallel.
 	helper *worker
 	// stop, when set, lets groupings by runs stop early.
@@ -199,19 +206,143 @@ type lift struct {
 	to    []uint32
 }
 
+// combineBits is the widest group of neighbouring columns whose lifts
+// become one lookup: its table of 2^combineBits codes (16 KB) stays in the
+// processor's cache.
+const combineBits = 12
+
+// combineFrom is the number of source classes from which lifts are
+// combined: below it, building a table would cost more than it saves.
+// (A variable, as are runsFrom and parallelFrom, so that tests can send
+// small tables down every path.)
+var combineFrom = 1024
+
+// runsFrom is the number of source classes from which a source in runs
+// is grouped run by run.
+var runsFrom = 1024
+
+// liftCacheMax is the most table entries a worker's liftCache holds.
+const liftCacheMax = 1 << 20
+
+// liftKey names a combined lift: its bits and the levels its columns go
+// from and to.
+type liftKey struct {
+	word, shift, width uint
+	levels             string
+}
+
+// combineLifts sets w.lifts to the lifts from levels from to levels to,
+// with the columns that lie next to each other in a key word merged into
+// one lookup table per group of at most combineBits bits (a column in
+// between that keeps its level is copied through): a roll-up then does one
+// lookup per group instead of one per column. The tables are cached in w.
+func combineLifts(t *Table, w *worker, from, to []uint8) {
+	if w.byBit == nil {
+		w.byBit = make([]int, len(t.cols))
+		for q := range w.byBit {
+			w.byBit[q] = q
+		}
+		slices.SortFunc(w.byBit, func(a, b int) int {
+			ca, cb := t.cols[a], t.cols[b]
+			if ca.word != cb.word {
+				return int(ca.word) - int(cb.word)
+			}
+			return int(ca.shift) - int(cb.shift)
+		})
+	}
+	order := w.byBit
+	lifted := func(q int) bool { return to[q] > from[q] }
+	for i := 0; i < len(order); {
+		q := order[i]
+		c := t.cols[q]
+		if !lifted(q) {
+			i++
+			continue
+		}
+		last := i
+		for j := i + 1; j < len(order); j++ {
+			cj := t.cols[order[j]]
+			if cj.word != c.word || cj.shift+cj.bits-c.shift > combineBits {
+				break
+			}
+			if lifted(order[j]) {
+				last = j
+			}
+		}
+		if last == i {
+			w.lifts = append(w.lifts, lift{word: int(c.word), shift: c.shift, mask: 1<<c.bits - 1, to: c.h.lift(int(from[q]), int(to[q]))})
+			i++
+			continue
+		}
+		cl := t.cols[order[last]]
+		width := cl.shift + cl.bits - c.shift
+		var lv []byte
+		for _, qq := range order[i : last+1] {
+			lv = append(lv, from[qq], to[qq])
+		}
+		key := liftKey{word: c.word, shift: c.shift, width: width, levels: string(lv)}
+		table := w.liftCache[key]
+		if table == nil {
+			table = make([]uint32, 1<<width)
+			for v := range table {
+				var out uint32
+				for _, qq := range order[i : last+1] {
+					cq := t.cols[qq]
+					off := cq.shift - c.shift
+					f := uint32(v>>off) & (1<<cq.bits - 1)
+					if lifted(qq) {
+						if up := cq.h.lift(int(from[qq]), int(to[qq])); int(f) < len(up) {
+							f = up[f]
+						} else {
+							f = 0 // a code no class holds
+						}
+					}
+					out |= f << off
+				}
+				table[v] = out
+			}
+			if w.liftCache == nil || w.liftCached+len(table) > liftCacheMax {
+				// Start over rather than hold more than 4 MB.
+				w.liftCache, w.liftCached = map[liftKey][]uint32{}, 0
+			}
+			w.liftCache[key] = table
+			w.liftCached += len(table)
+		}
+		w.lifts = append(w.lifts, lift{word: int(c.word), shift: c.shift, mask: 1<<width - 1, to: table})
+		i = last + 1
+	}
+}
+
 // groupify computes the classes of the transformation levels from src, a
 // snapshot no more general. When keepClassOf is set (or sensitive values
 // are merged), w.classOf maps each class of src to its class at levels.
 func groupify(t *Table, w *worker, levels []uint8, src *snapshot, hist, keepClassOf bool) *snapshot {
 	w.lifts = w.lifts[:0]
-	for q, c := range t.cols {
-		if a, b := int(src.levels[q]), int(levels[q]); b > a {
-			w.lifts = append(w.lifts, lift{word: int(c.word), shift: c.shift, mask: 1<<c.bits - 1, to: c.h.lift(a, b)})
+	if src.len() >= combineFrom {
+		combineLifts(t, w, src.levels, levels)
+	} else {
+		for q, c := range t.cols {
+			if a, b := int(src.levels[q]), int(levels[q]); b > a {
+				w.lifts = append(w.lifts, lift{word: int(c.word), shift: c.shift, mask: 1<<c.bits - 1, to: c.h.lift(a, b)})
+			}
 		}
+	}
+	// At most as many classes as combinations of the columns' codes at
+	// levels: hash tables sized for that stay small when levels are high.
+	w.bound = 1
+	for q, c := range t.cols {
+		w.bound *= len(c.h.labels[levels[q]])
+		if w.bound >= src.len() {
+			w.bound = src.len()
+			break
+		}
+	}
+	if w.helper != nil {
+		w.helper.bound = w.bound
 	}
 	if t.words == 1 {
 		var out *snapshot
-		if src.runs && src.len() >= 1024 {
+		if src.runs && src.len() >= runsFrom {
 			out = groupifyRuns(t, w, levels, src, hist || keepClassOf)
 		}
 		if out == nil {
@@ -333,10 +464,8 @@ func groupifyRuns(t *Table, w *worker, levels []uint8, src *snapshot, needClass 
 	tc := t.cols[t.top]
 	tshift, tmask := tc.shift, uint64(1)<<tc.bits-1
 	var tto []uint32 // nil: the top column keeps its level
-	for _, l := range w.lifts {
-		if l.shift == tshift {
-			tto = l.to
-		}
+	if a, b := int(src.levels[t.top]), int(levels[t.top]); b > a {
+		tto = tc.h.lift(a, b) // w.lifts may hold it combined with others
 	}
 	gtop := func(k uint64) uint64 {
 		f := k >> tshift & tmask
@@ -361,6 +490,22 @@ func groupifyRuns(t *Table, w *worker, levels []uint8, src *snapshot, needClass 
 	}
 	starts = append(starts, int32(n))
 	w.runStarts = starts
+	if n >= parallelFrom && w.helper != nil {
+		largest := int32(0)
+		for r := 0; r+1 < len(starts); r++ {
+			largest = max(largest, starts[r+1]-starts[r])
+		}
+		if int(largest) > n/2 {
+			// The runs cannot be shared out evenly (the top column is
+			// generalized far: often one run): groupify1 splits the
+			// classes in halves instead. Its classes, numbered by first
+			// appearance in a source in order of generalized top code,
+			// are in that order too.
+			out := groupify1(w, levels, src, needClass)
+			out.runs = true
+			return out
+		}
+	}
 	if needClass {
 		if cap(w.classOf) < n {
 			w.classOf = make([]int32, n)
@@ -414,7 +559,7 @@ func groupRuns(w *worker, src *snapshot, starts []int32, lifts []lift, keep uint
 	out := &snapshot{keys: w.okeys[:0], count: w.ocount[:0], transient: true}
 	for r := 0; r+1 < len(starts); r++ {
 		lo, hi := int(starts[r]), int(starts[r+1])
-		size := slotsFor(hi - lo)
+		size := slotsFor(min(hi-lo, w.bound))
 		if cap(w.rslots) < size {
 			w.rslots = make([]int32, size)
 		}
@@ -480,7 +625,7 @@ type islot struct {
 
 // parallelFrom is the number of source classes from which groupify1
 // splits the work over two goroutines.
-const parallelFrom = 4096
+var parallelFrom = 4096
 
 // groupify1 is groupify for one-word keys (the usual case): generalize
 // each source class's key with w.lifts and add its count to its class.
@@ -498,7 +643,7 @@ func groupify1(w *worker, levels []uint8, src *snapshot, needClass bool) *snapsh
 	for _, l := range w.lifts {
 		keep &^= l.mask << l.shift
 	}
-	size := slotsFor(n)
+	size := slotsFor(min(n, w.bound))
 	if cap(w.islots) < size {
 		w.islots = make([]islot, size)
 	}
@@ -507,7 +652,7 @@ func groupify1(w *worker, levels []uint8, src *snapshot, needClass bool) *snapsh
 	var nclass int32
 	if n >= parallelFrom && w.helper != nil {
 		half := n / 2
-		hsize := slotsFor(n - half)
+		hsize := slotsFor(min(n-half, w.bound))
 		h := w.helper
 		if cap(h.islots) < hsize {
 			h.islots = make([]islot, hsize)

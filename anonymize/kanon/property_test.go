@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -373,6 +374,117 @@ func TestOptimalMatchesBruteForce(t *testing.T) {
 			recount(t, c, tg, r)
 		})
 	}
+}
+
+// smallThresholds sends small tables down the paths of large ones
+// (combined lifts, runs, halves grouped in parallel) until the returned
+// function restores the thresholds.
+func smallThresholds() func() {
+	c, r, p := combineFrom, runsFrom, parallelFrom
+	combineFrom, runsFrom, parallelFrom = 0, 8, 16
+	return func() { combineFrom, runsFrom, parallelFrom = c, r, p }
+}
+
+// TestOptimalMatchesBruteForceLargePaths is TestOptimalMatchesBruteForce
+// with two workers and the thresholds of large tables lowered.
+func TestOptimalMatchesBruteForceLargePaths(t *testing.T) {
+	defer smallThresholds()()
+	rng := rand.New(rand.NewPCG(9, 2026))
+	for i := range 200 {
+		c, tg := randomCase(rng, i%3 == 2)
+		tab := engineTable(t, c)
+		cfg := tg.config(c)
+		cfg.Workers = 2
+		r, err := Optimal(context.Background(), tab, cfg)
+		best, _ := c.bruteForce(tg)
+		if best == nil || err != nil {
+			if (best == nil) != (err != nil) {
+				t.Fatalf("case %d: Optimal(%v) = %v; the oracle's best: %v", i, tg, err, best)
+			}
+			continue
+		}
+		levels := make([]int, len(c.hier))
+		for q := range levels {
+			levels[q] = r.Summary.Levels[fmt.Sprintf("c%d", q)]
+		}
+		mine := c.evaluate(levels, tg)
+		if tol := 1e-9 * max(1, math.Abs(best.value)); !mine.feasible || mine.value > best.value+tol {
+			t.Errorf("case %d: Optimal(%v) = levels %v (feasible %v, value %.12g), want %v with %.12g", i, tg, levels, mine.feasible, mine.value, best.levels, best.value)
+		}
+		recount(t, c, tg, r)
+	}
+}
+
+// TestRollUpPathsAgree groups random tables at random transformations,
+// from random less general snapshots, by every path (combined lifts, runs,
+// halves merged) and compares the classes with a count of the rows'
+// generalized codes that shares nothing with the roll-ups.
+func TestRollUpPathsAgree(t *testing.T) {
+	defer smallThresholds()()
+	rng := rand.New(rand.NewPCG(11, 2026))
+	for i := range 300 {
+		c, _ := randomCase(rng, i%2 == 1)
+		tab := engineTable(t, c)
+		m := len(tab.cols)
+		from, to := make([]uint8, m), make([]uint8, m)
+		for q, col := range tab.cols {
+			to[q] = uint8(rng.IntN(col.h.height + 1))
+			from[q] = uint8(rng.IntN(int(to[q]) + 1))
+		}
+		want := map[string]uint32{}
+		for e := range tab.counts {
+			var key []byte
+			for q, col := range tab.cols {
+				key = fmt.Appendf(key, "%d,", col.h.gen[to[q]][tab.code(e, q)])
+			}
+			want[string(key)] += tab.counts[e]
+		}
+		for _, helper := range []bool{false, true} {
+			w := &worker{}
+			if helper {
+				w.helper = &worker{}
+			}
+			src := rootSnapshot(tab)
+			if slices.ContainsFunc(from, func(l uint8) bool { return l > 0 }) {
+				src = groupify(tab, w, from, src, false, false)
+				src.keys, src.count = slices.Clone(src.keys), slices.Clone(src.count)
+			}
+			out := groupify(tab, w, to, src, false, true)
+			got := map[string]uint32{}
+			for j := range out.count {
+				var key []byte
+				for q := range tab.cols {
+					key = fmt.Appendf(key, "%d,", tab.keyCode(out.keys, j, q))
+				}
+				got[string(key)] += out.count[j]
+			}
+			if !maps.Equal(got, want) {
+				t.Fatalf("case %d, %v -> %v (helper %v): classes %v, want %v", i, from, to, helper, got, want)
+			}
+			if len(got) != out.len() {
+				t.Errorf("case %d: %d classes, %d distinct", i, out.len(), len(got))
+			}
+			for k, cls := range w.classOf[:src.len()] {
+				if out.keys[cls] != generalizeKey(tab, src.keys[k], src.levels, to) {
+					t.Fatalf("case %d: classOf[%d] = %d, not the class of its key", i, k, cls)
+				}
+			}
+		}
+	}
+}
+
+// generalizeKey generalizes a one-word key from levels a to levels b column
+// by column.
+func generalizeKey(t *Table, k uint64, a, b []uint8) uint64 {
+	var out uint64
+	for q, c := range t.cols {
+		code := uint32(k>>c.shift) & (1<<c.bits - 1)
+		if b[q] > a[q] {
+			code = c.h.lift(int(a[q]), int(b[q]))[code]
+		}
+		out |= uint64(code) << c.shift
+	}
+	return out
 }
 
 // randomNumericColumns replaces some quasi-identifiers of c by numbers
