@@ -86,6 +86,27 @@ func KeyID(key []byte) string {
 	return hex.EncodeToString(s[:4])
 }
 
+// PolicyKeyIDs returns "column=key ID" for each column of p with a key_env
+// or key_file whose key can be had (lookup reads the environment; nil
+// means os.LookupEnv), in policy order. A manifest records them so that a
+// run with another key is not taken for a repeat of the last one; keys
+// that cannot be had are left out (the run itself reports them).
+func PolicyKeyIDs(p *policies.Policy, lookup func(string) (string, bool)) []string {
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	var out []string
+	for _, c := range p.Columns {
+		if c.KeyEnv == "" && c.KeyFile == "" {
+			continue
+		}
+		if k, err := loadKey(p, c, lookup); err == nil {
+			out = append(out, c.Name+"="+KeyID(k))
+		}
+	}
+	return out
+}
+
 // subKey derives an independent key for one use of a column's key, so that
 // hash, tokenize and shift_date never reuse key material:
 //

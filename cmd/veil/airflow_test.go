@@ -391,3 +391,38 @@ func TestSkipIfDoneSeesHierarchies(t *testing.T) {
 		t.Error("the new run did not use the changed hierarchy")
 	}
 }
+
+// TestSkipIfDoneSeesKeys checks that a rotated key makes a new run (the
+// manifest records the keys' public fingerprints), and that the manifest
+// holds no key.
+func TestSkipIfDoneSeesKeys(t *testing.T) {
+	const ds = "2026-11-28"
+	data, policy := airflowSite(t, ds, "")
+	in := filepath.Join(data, "exports", ds, "customers.csv")
+	out := filepath.Join(data, "anon.csv")
+	args := []string{"anonymize", in, "--policy", policy, "--out", out, "--skip-if-done", "--progress", "never"}
+	const first, second = "test-key-not-secret", "rotated-key-not-secret"
+	t.Setenv("VEIL_HASH_KEY", first)
+	if r := runVeil(t, args...); r.code != exitOK {
+		t.Fatalf("first run: exit %d\n%s", r.code, r.stderr)
+	}
+	before := readFile(t, out)
+	if r := runVeil(t, args...); r.code != exitSkipped {
+		t.Fatalf("second run, same key: exit %d, want 99", r.code)
+	}
+	t.Setenv("VEIL_HASH_KEY", second)
+	r := runVeil(t, args...)
+	if r.code != exitOK || r.summary.Status != "ok" {
+		t.Fatalf("after the key changed: exit %d status %q, want a new run\n%s", r.code, r.summary.Status, r.stderr)
+	}
+	if bytes.Equal(readFile(t, out), before) {
+		t.Error("the new run's output equals the first key's")
+	}
+	m := readFile(t, manifestPath(out))
+	if !bytes.Contains(m, []byte(`"key_ids"`)) || bytes.Contains(m, []byte(first)) || bytes.Contains(m, []byte(second)) {
+		t.Errorf("manifest %s: want key fingerprints and no key", m)
+	}
+	if r := runVeil(t, args...); r.code != exitSkipped {
+		t.Fatalf("again with the rotated key: exit %d, want 99", r.code)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/veil-data/veil/anonymize"
 	"github.com/veil-data/veil/dataset"
 	"github.com/veil-data/veil/policies"
 )
@@ -52,6 +54,10 @@ type fileHash struct {
 	// changed policy. Key files are not hashed: a hash of a weak key would
 	// let anyone holding the manifest test guesses of it.
 	Files []fileHash `json:"files,omitempty"`
+	// Keys are the policy's keys as "column=key ID", the public
+	// fingerprint the anonymize report shows (anonymize.KeyID): another
+	// key gives another output.
+	Keys []string `json:"key_ids,omitempty"`
 }
 
 type manifestDP struct {
@@ -123,6 +129,7 @@ func hashInputs(spec runSpec) ([]fileHash, *fileHash, error) {
 				}
 				pol.Files = append(pol.Files, fileHash{Path: path, SHA256: sum})
 			}
+			pol.Keys = anonymize.PolicyKeyIDs(p, nil)
 		}
 	}
 	return ins, pol, nil
@@ -168,6 +175,9 @@ func (m *manifest) matches(command string, ins []fileHash, pol *fileHash, seed *
 		}
 	}
 	if (m.Policy == nil) != (pol == nil) || (pol != nil && !sameHashes(append([]fileHash{*m.Policy}, m.Policy.Files...), append([]fileHash{*pol}, pol.Files...))) {
+		return false
+	}
+	if pol != nil && !slices.Equal(m.Policy.Keys, pol.Keys) {
 		return false
 	}
 	if (m.Seed == nil) != (seed == nil) || (seed != nil && *m.Seed != *seed) {
