@@ -55,10 +55,13 @@ func (o *Options) orDefault() *Options {
 // Apply applies policy p to the table that open reads and writes the
 // result to the writer create returns for the output schema; it closes
 // that writer (which flushes it) but commits nothing: the caller owns the
-// file. open is called once for a column-local policy, and again by the
-// privacy engine's scans when the policy has a privacy model (two passes:
-// the engine reads the quasi-identifiers, then the output is streamed with
-// its generalization, suppressed rows skipped).
+// file. With a privacy model there are two passes: the engine reads the
+// quasi-identifiers, then the output is streamed with its generalization,
+// suppressed rows skipped. The first pass keeps the records when they fit
+// in 64 MiB (dataset.Keep), and the engine's further scans and the second
+// pass replay them; otherwise open is called again for each. The input is
+// parsed on a goroutine of its own (dataset.Prefetch) when there is a
+// second core.
 //
 // Rows keep their order. Memory does not grow with rows for column-local
 // actions. Errors: a policies.ErrorList for a policy that does not fit the

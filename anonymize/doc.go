@@ -31,14 +31,16 @@
 //     engine sees their transformed values and may only suppress rows.
 //  2. Apply calls PrivacyEngine.Fit with a [PrivacyJob]. The engine reads
 //     the quasi-identifiers (and the l-diversity / t-closeness columns)
-//     with PrivacyJob.Scan, which re-opens the input each time, and
-//     returns a [PrivacyResult]: a hierarchy level per quasi-identifier
-//     (full-domain generalization) or a Recode function (local or
-//     multidimensional recoding, e.g. Mondrian), the [RowSet] of rows to
-//     suppress, and its report (the anonymize report's "privacy" object).
-//  3. Apply streams the input again: column-local actions as usual, the
-//     engine's generalization for the free quasi-identifiers, suppressed
-//     rows skipped.
+//     with PrivacyJob.Scan (the first scan reads the input; later ones
+//     replay its records from memory when they fit in 64 MiB, or re-open
+//     it), and returns a [PrivacyResult]: a hierarchy level per
+//     quasi-identifier (full-domain generalization) or a Recode function
+//     (local or multidimensional recoding, e.g. Mondrian), the [RowSet] of
+//     rows to suppress, and its report (the anonymize report's "privacy"
+//     object).
+//  3. Apply streams the input again (from memory when it was kept):
+//     column-local actions as usual, the engine's generalization for the
+//     free quasi-identifiers, suppressed rows skipped.
 //
 // Options.Privacy selects the engine; when nil, Apply uses the built-in
 // one, which the k-anonymity package's adapter (anonymize/privacy.go)

@@ -29,9 +29,10 @@ func newAnonymizeCommand(e *env) *cli.Command {
 		ArgsUsage: "INPUT",
 		Description: "anonymize applies the policy's column actions (keep, drop, suppress, hash, tokenize, mask, redact, " +
 			"generalize, noise, shift_date) to INPUT and writes OUT, streaming and in row order: memory does not grow " +
-			"with rows. With a privacy model in the policy (privacy.k, l_diversity, t_closeness) it reads INPUT twice: " +
+			"with rows. With a privacy model in the policy (privacy.k, l_diversity, t_closeness) it makes two passes: " +
 			"the privacy search sees the quasi-identifiers, then the output is written with its generalization and " +
-			"without the rows it suppresses.\n\n" +
+			"without the rows it suppresses; an input whose records fit in 64 MiB is kept in memory between them " +
+			"(read once), a larger one is read twice.\n\n" +
 			"Keys for hash, tokenize and shift_date come from the environment variable named by key_env or the file " +
 			"named by key_file, never from the policy; a missing key is an error (exit 2). The same input, policy, keys " +
 			"and --seed give a byte-identical output, except for differential-privacy noise, which is drawn from a " +
