@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
-	"runtime"
 
 	"github.com/veil-data/veil/dataset"
 	"github.com/veil-data/veil/policies"
@@ -91,7 +90,7 @@ func Apply(ctx context.Context, p *policies.Policy, open func() (dataset.Reader,
 		again := func() (dataset.Reader, error) {
 			if first {
 				first = false
-				return readAhead(keep), nil
+				return dataset.ReadAhead(keep), nil
 			}
 			if rr := keep.Replay(); rr != nil {
 				return rr, nil
@@ -100,7 +99,7 @@ func Apply(ctx context.Context, p *policies.Policy, open func() (dataset.Reader,
 			if err != nil {
 				return nil, err
 			}
-			return readAhead(r), nil
+			return dataset.ReadAhead(r), nil
 		}
 		job := &PrivacyJob{Policy: p, Privacy: p.Privacy, Schema: pl.in, QIs: pl.QIs(), Rand: opt.Rand, open: again, plan: pl}
 		for _, name := range sensitiveColumns(p.Privacy) {
@@ -119,7 +118,7 @@ func Apply(ctx context.Context, p *policies.Policy, open func() (dataset.Reader,
 		}
 		defer r.Close()
 	} else {
-		r = readAhead(r)
+		r = dataset.ReadAhead(r)
 		defer r.Close()
 	}
 	w, err := create(pl.OutputSchema())
@@ -152,15 +151,6 @@ func Apply(ctx context.Context, p *policies.Policy, open func() (dataset.Reader,
 	}
 	rep.finish(pl, read, written)
 	return rep, nil
-}
-
-// readAhead parses r on a goroutine of its own while the caller works on
-// its records, when there is a core for it.
-func readAhead(r dataset.Reader) dataset.Reader {
-	if runtime.GOMAXPROCS(0) < 2 {
-		return r
-	}
-	return dataset.Prefetch(r)
 }
 
 // keepBudget is the memory, in bytes, that the input's records may take

@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"errors"
+	"runtime"
 	"sync"
 )
 
@@ -31,6 +32,15 @@ func Prefetch(r Reader) Reader {
 	p.wg.Add(1)
 	go p.fill()
 	return p
+}
+
+// ReadAhead returns Prefetch(r) when the process may run on more than one
+// core, and r itself otherwise (reading ahead would only add copies).
+func ReadAhead(r Reader) Reader {
+	if runtime.GOMAXPROCS(0) < 2 {
+		return r
+	}
+	return Prefetch(r)
 }
 
 const (

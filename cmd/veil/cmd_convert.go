@@ -44,6 +44,7 @@ func runConvert(c *cli.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	r = dataset.ReadAhead(r) // parse on one core, write on the other
 	defer r.Close()
 	t, err := e.createTable(out, r.Schema(), wopt)
 	if err != nil {
