@@ -35,6 +35,27 @@ func readRecords(t *testing.T, r Reader) []posRecord {
 	}
 }
 
+// tempCSV writes text as a file in a temporary folder and returns its path.
+func tempCSV(t *testing.T, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "t.csv")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// mustOpen opens path and closes it when the test ends.
+func mustOpen(t *testing.T, path string, opt *Options) Reader {
+	t.Helper()
+	r, err := Open(path, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
 func sameRecords(t *testing.T, got, want []posRecord) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -60,27 +81,12 @@ func sameRecords(t *testing.T, got, want []posRecord) {
 // and positions (a quoted field over several lines included) that reading
 // the file gives, as often as it is asked for.
 func TestKeepReplaysCSV(t *testing.T) {
-	text := "id,note,city\r\n1,plain,Lyon\r\n2,\"two\r\nlines\",NA\r\n3,,\"Saint-\"\"Denis\"\"\"\r\n4,\"\",Metz\r\n"
-	path := filepath.Join(t.TempDir(), "t.csv")
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := tempCSV(t, "id,note,city\r\n1,plain,Lyon\r\n2,\"two\r\nlines\",NA\r\n3,,\"Saint-\"\"Denis\"\"\"\r\n4,\"\",Metz\r\n")
 	// One record sampled for inference: the others are read live, with
 	// their positions from the CSV parser.
 	opt := &Options{NullTokens: []string{"", "NA"}, InferRows: 1}
-	r, err := Open(path, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := readRecords(t, r)
-	r.Close()
-
-	r, err = Open(path, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	k := Keep(r, 1<<20)
+	want := readRecords(t, mustOpen(t, path, opt))
+	k := Keep(mustOpen(t, path, opt), 1<<20)
 	if k.Replay() != nil {
 		t.Fatal("Replay before the end of the input != nil")
 	}
@@ -102,18 +108,8 @@ func TestKeepReplaysCSV(t *testing.T) {
 
 func TestKeepReplaysParquet(t *testing.T) {
 	path := fixture("duckdb_types.parquet")
-	r, err := Open(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := readRecords(t, r)
-	r.Close()
-	r, err = Open(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	k := Keep(r, 1<<20)
+	want := readRecords(t, mustOpen(t, path, nil))
+	k := Keep(mustOpen(t, path, nil), 1<<20)
 	sameRecords(t, readRecords(t, k), want)
 	sameRecords(t, readRecords(t, k.Replay()), want)
 }
@@ -139,20 +135,10 @@ func TestKeepBudget(t *testing.T) {
 		{"file larger than budget", int64(len(text)) - 1, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var r Reader
+			r := mustReader(t, text, nil)
 			if tc.file {
-				path := filepath.Join(t.TempDir(), "t.csv")
-				if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				var err error
-				if r, err = Open(path, nil); err != nil {
-					t.Fatal(err)
-				}
-			} else {
-				r = mustReader(t, text, nil)
+				r = mustOpen(t, tempCSV(t, text), nil)
 			}
-			defer r.Close()
 			k := Keep(r, tc.budget)
 			if n := len(readAll(t, k)); n != 1000 {
 				t.Fatalf("read %d records through the keeper, want 1000", n)

@@ -3,8 +3,6 @@ package dataset
 import (
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -24,23 +22,10 @@ func TestPrefetchSameRecords(t *testing.T) {
 			b.WriteString("3,plain,\"Saint-\"\"Denis\"\"\"\n")
 		}
 	}
-	path := filepath.Join(t.TempDir(), "t.csv")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := tempCSV(t, b.String())
 	opt := &Options{NullTokens: []string{"", "NA"}, InferRows: 10}
-	r, err := Open(path, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := readRecords(t, r)
-	r.Close()
-
-	r, err = Open(path, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := Prefetch(r)
+	want := readRecords(t, mustOpen(t, path, opt))
+	p := Prefetch(mustOpen(t, path, opt))
 	sameRecords(t, readRecords(t, p), want)
 	if _, err := p.Read(); err != io.EOF {
 		t.Errorf("Read after the end = %v, want io.EOF", err)
