@@ -238,16 +238,20 @@ func floats(m [][]Float) [][]float64 {
 // TSTR compares models trained on the release with models trained on real
 // rows, both tested on the same real rows.
 type TSTR struct {
-	Target    string      `json:"target"`
-	Classes   int         `json:"classes"`
-	Positive  string      `json:"positive,omitempty"`
-	TestRows  int         `json:"test_rows"`
-	TestFrom  string      `json:"test_from"` // holdout, or a split of the original
-	TrainReal int         `json:"train_rows_real"`
-	TrainRel  int         `json:"train_rows_released"`
-	Models    []ModelPair `json:"models"`
-	Ratio     *float64    `json:"ratio"` // mean over models of TSTR F1 / TRTR F1
-	Note      string      `json:"note,omitempty"`
+	Target    string `json:"target"`
+	Classes   int    `json:"classes"`
+	Positive  string `json:"positive,omitempty"`
+	TestRows  int    `json:"test_rows"`
+	TestFrom  string `json:"test_from"` // holdout, or a split of the original
+	TrainReal int    `json:"train_rows_real"`
+	TrainRel  int    `json:"train_rows_released"`
+	// Features are the columns the models learn from: every compared
+	// column but the target and those left out of the utility comparisons
+	// (ID-like), as SDMetrics' ML efficacy drops id columns.
+	Features []string    `json:"features"`
+	Models   []ModelPair `json:"models"`
+	Ratio    *float64    `json:"ratio"` // mean over models of TSTR F1 / TRTR F1
+	Note     string      `json:"note,omitempty"`
 }
 
 // ModelPair is one model family's scores.

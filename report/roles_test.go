@@ -102,6 +102,7 @@ func TestUnnamedColumnsDetected(t *testing.T) {
 		t.Fatal(err)
 	}
 	asked = 0
+	opt.Target = "salary-class"
 	r, err = report.Build(context.Background(), report.Inputs{Original: report.Source{Path: orig}, Released: report.Source{Path: orig}, Policy: p}, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -125,5 +126,9 @@ func TestUnnamedColumnsDetected(t *testing.T) {
 		return strings.Contains(m.Note, "ssn: ID-like: 400 distinct values in 400 (100%)")
 	}) {
 		t.Errorf("methods do not list ssn as skipped: %+v", r.Methods)
+	}
+	// Nor do the TSTR models learn from it (a model would memorize it).
+	if ts := r.Utility.TSTR; ts == nil || slices.Contains(ts.Features, "ssn") || !slices.Contains(ts.Features, "age") || slices.Contains(ts.Features, "salary-class") || !strings.Contains(ts.Note, "ID-like") {
+		t.Errorf("TSTR = %+v; want features without ssn and the target, and a note", ts)
 	}
 }

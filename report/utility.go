@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/veil-data/veil/dataset"
 	"github.com/veil-data/veil/report/learn"
@@ -498,10 +499,18 @@ func (b *builder) tstr(ctx context.Context) error {
 		b.r.Utility.TSTR = t
 		return nil
 	}
+	for j, s := range b.specs {
+		if j != tj && b.utilSkip[s.name] == "" {
+			t.Features = append(t.Features, s.name)
+		}
+	}
+	if skipped := b.utilityExcluded(); len(skipped) > 0 {
+		t.Note = joinNote(t.Note, "Not used as features (ID-like, as in the other utility figures): "+strings.Join(skipped, ", ")+".")
+	}
 	features := func(f *frame) learn.Table {
 		var tab learn.Table
 		for j, s := range b.specs {
-			if j == tj {
+			if j == tj || b.utilSkip[s.name] != "" {
 				continue
 			}
 			c := f.cols[j]
