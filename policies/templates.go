@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/veil-data/veil/dataset"
+	"github.com/veil-data/veil/internal/names"
 )
 
 // A Template is a starting policy for a regulation or a purpose, written
@@ -213,7 +214,7 @@ func yamlKey(name string) string {
 // match returns the rule with the longest name hint matching column c, or
 // the first rule matching its kind; nil when none does.
 func (t *Template) match(c dataset.Column) *rule {
-	tokens := nameTokens(c.Name)
+	tokens := names.Tokens(c.Name)
 	var best *rule
 	bestLen := 0
 	for i := range t.rules {
@@ -222,7 +223,7 @@ func (t *Template) match(c dataset.Column) *rule {
 			continue
 		}
 		for _, h := range r.hints {
-			ht := nameTokens(h)
+			ht := names.Tokens(h)
 			if len(ht) > bestLen && containsRun(tokens, ht) {
 				best, bestLen = r, len(ht)
 			}
@@ -237,35 +238,6 @@ func (t *Template) match(c dataset.Column) *rule {
 		}
 	}
 	return nil
-}
-
-// nameTokens splits a column name into lower-case tokens at non-letters,
-// digits and camelCase boundaries: "birthDate_UTC" -> birth, date, utc.
-func nameTokens(s string) []string {
-	var out []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, strings.ToLower(string(cur)))
-			cur = cur[:0]
-		}
-	}
-	rs := []rune(s)
-	for i, r := range rs {
-		switch {
-		case unicode.IsLetter(r):
-			if unicode.IsUpper(r) && len(cur) > 0 && (unicode.IsLower(rs[i-1]) || (i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1]))) {
-				flush()
-			}
-			cur = append(cur, r)
-		case unicode.IsDigit(r):
-			cur = append(cur, r)
-		default:
-			flush()
-		}
-	}
-	flush()
-	return out
 }
 
 // containsRun reports whether want appears as consecutive tokens of have,

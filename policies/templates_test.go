@@ -83,24 +83,6 @@ func TestTemplatesWithoutData(t *testing.T) {
 	}
 }
 
-func TestNameTokens(t *testing.T) {
-	tests := []struct {
-		in   string
-		want []string
-	}{
-		{"birthDate_UTC", []string{"birth", "date", "utc"}},
-		{"customer_id", []string{"customer", "id"}},
-		{"ZIPCode", []string{"zip", "code"}},
-		{"e-mail", []string{"e", "mail"}},
-		{"page", []string{"page"}},
-	}
-	for _, tc := range tests {
-		if got := nameTokens(tc.in); !slices.Equal(got, tc.want) {
-			t.Errorf("nameTokens(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 func TestTemplateMatching(t *testing.T) {
 	tpl := LookupTemplate("hipaa-safe-harbor")
 	tests := []struct {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/veil-data/veil/internal/names"
 	"github.com/veil-data/veil/policies"
 )
 
@@ -254,33 +255,6 @@ func isHIPAAPolicy(p *policies.Policy) bool {
 	return strings.Contains(s, "hipaa") || strings.Contains(s, "safe harbor") || strings.Contains(s, "safe-harbor") || strings.Contains(s, "safe_harbor")
 }
 
-// nameTokens splits a column name into lower-case tokens (camelCase, _ - .
-// and spaces).
-func nameTokens(name string) []string {
-	var out []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, strings.ToLower(string(cur)))
-			cur = cur[:0]
-		}
-	}
-	rs := []rune(name)
-	for i, r := range rs {
-		switch {
-		case r == '_' || r == '-' || r == '.' || r == ' ':
-			flush()
-		case i > 0 && r >= 'A' && r <= 'Z' && rs[i-1] >= 'a' && rs[i-1] <= 'z':
-			flush()
-			cur = append(cur, r)
-		default:
-			cur = append(cur, r)
-		}
-	}
-	flush()
-	return out
-}
-
 // hipaa fills the Safe Harbor checklist when the policy is that template.
 // Each identifier is matched to columns by name; its status is checked on
 // the released table, not taken from the policy: a column still in the
@@ -328,7 +302,7 @@ func orDash(s string) string {
 }
 
 func matchesTokens(name string, tokens []string) bool {
-	for _, t := range nameTokens(name) {
+	for _, t := range names.Tokens(name) {
 		for _, w := range tokens {
 			if t == w {
 				return true
@@ -369,7 +343,7 @@ func (b *builder) checkGeneralized(letter, name string) (bool, string) {
 	for _, x := range c.codes {
 		present[x] = true
 	}
-	toks := nameTokens(name)
+	toks := names.Tokens(name)
 	isAge := false
 	for _, t := range toks {
 		if t == "age" {
