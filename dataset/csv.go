@@ -348,7 +348,7 @@ func (c *csvReader) Pos(col int) Position {
 }
 
 func (c *csvReader) Progress() (done, total int64, unit string) {
-	return c.count.n, c.size, "bytes"
+	return c.count.n.Load(), c.size, "bytes"
 }
 
 func (c *csvReader) Close() error {

@@ -11,6 +11,7 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -31,11 +32,12 @@ type parquetReader struct {
 	schema Schema
 	cols   []*pqColumn
 	rec    Record
-	rows   int64 // rows handed out
-	total  int64 // rows in the file
-	rg     int   // next row group to open
-	rgLeft int64 // rows left in the current row group
-	err    error // sticky: the reader stops at its first error
+	rows   int64        // rows handed out
+	done   atomic.Int64 // rows, for Progress from another goroutine
+	total  int64        // rows in the file
+	rg     int          // next row group to open
+	rgLeft int64        // rows left in the current row group
+	err    error        // sticky: the reader stops at its first error
 }
 
 // pqColumn is the reading state of one column.
@@ -261,7 +263,9 @@ func (r *parquetReader) Schema() Schema { return r.schema }
 
 func (r *parquetReader) Pos(col int) Position { return Position{File: r.name} }
 
-func (r *parquetReader) Progress() (done, total int64, unit string) { return r.rows, r.total, "rows" }
+func (r *parquetReader) Progress() (done, total int64, unit string) {
+	return r.done.Load(), r.total, "rows"
+}
 
 func (r *parquetReader) Close() error {
 	if r.closer == nil {
@@ -314,6 +318,7 @@ func (r *parquetReader) Read() (rec *Record, err error) {
 		r.rec.Values[i] = v
 	}
 	r.rows = row
+	r.done.Store(row)
 	r.rgLeft--
 	r.rec.Row = row
 	return &r.rec, nil

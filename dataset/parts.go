@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 )
 
 // ErrNoParts is returned for a folder that holds no table parts.
@@ -57,6 +58,7 @@ type partsReader struct {
 	opt    Options
 	cur    Reader
 	next   int
+	done   atomic.Int64 // parts finished, for Progress from another goroutine
 	schema Schema
 }
 
@@ -101,6 +103,7 @@ func (p *partsReader) Read() (*Record, error) {
 			return nil, err
 		}
 		p.next++
+		p.done.Store(int64(p.next - 1))
 		p.cur = r
 		got := r.Schema().Names()
 		if strings.Join(got, "\x00") != strings.Join(p.schema.Names(), "\x00") {
@@ -112,7 +115,7 @@ func (p *partsReader) Read() (*Record, error) {
 func (p *partsReader) Pos(col int) Position { return p.cur.Pos(col) }
 
 func (p *partsReader) Progress() (done, total int64, unit string) {
-	return int64(p.next - 1), int64(len(p.parts)), "parts"
+	return p.done.Load(), int64(len(p.parts)), "parts"
 }
 
 func (p *partsReader) Close() error { return p.cur.Close() }

@@ -1,8 +1,12 @@
 package dataset
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -101,3 +105,55 @@ type closeCounter struct {
 }
 
 func (c *closeCounter) Close() error { c.closed++; return c.Reader.Close() }
+
+// TestProgressWhileReadingAhead asks the readers for their progress while
+// Prefetch reads them on its goroutine, as a progress bar does (go test
+// -race checks the access).
+func TestProgressWhileReadingAhead(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a,b\n")
+	for range 20000 {
+		b.WriteString("x,y\n")
+	}
+	path := tempCSV(t, b.String())
+	var pq bytes.Buffer
+	w, err := NewParquetWriter(&pq, mustOpen(t, path, nil).Schema(), &WriteOptions{RowGroupRows: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Pipe(context.Background(), mustOpen(t, path, nil), w, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	pqPath := filepath.Join(t.TempDir(), "t.parquet")
+	if err := os.WriteFile(pqPath, pq.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, pqPath} {
+		src := mustOpen(t, p, nil)
+		r := Prefetch(src)
+		stop := make(chan struct{})
+		done := make(chan int64)
+		go func() {
+			var last int64
+			for {
+				select {
+				case <-stop:
+					done <- last
+					return
+				default:
+					last, _, _ = src.(Progresser).Progress()
+				}
+			}
+		}()
+		n := len(readAll(t, r))
+		close(stop)
+		<-done
+		r.Close()
+		if n != 20000 {
+			t.Errorf("%s: %d records, want 20000", p, n)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 )
 
 // A Reader returns records in file order. Read returns nil, [io.EOF] after
@@ -31,6 +32,8 @@ type Position struct {
 
 // Progresser is implemented by readers that know how far they are through
 // their input. Unit is "bytes" or "rows"; total is 0 when unknown.
+// Progress may be called from another goroutine than the one reading (a
+// progress bar while Prefetch reads ahead).
 type Progresser interface {
 	Progress() (done, total int64, unit string)
 }
@@ -169,15 +172,16 @@ func OutputFormat(path string, opt *WriteOptions) (Format, error) {
 	return FormatOf(path)
 }
 
-// countingReader counts bytes read through it, for progress reports.
+// countingReader counts bytes read through it, for progress reports
+// (read from any goroutine).
 type countingReader struct {
 	r io.Reader
-	n int64
+	n atomic.Int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }
 
