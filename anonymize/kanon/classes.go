@@ -29,6 +29,10 @@ type snapshot struct {
 	// stopped reports that the grouping gave up early (see earlyStop):
 	// the snapshot is incomplete and only says that the node fails.
 	stopped bool
+	// runStarts, for a snapshot that lasts (the table's own), holds the
+	// run boundaries found for each level of the top column (nil: not yet;
+	// empty: the generalized codes are not in order).
+	runStarts map[uint8][]int32
 }
 
 // earlyStop lets a grouping by runs give up as soon as the rows in
@@ -83,7 +87,7 @@ func (s *snapshot) len() int { return len(s.count) }
 // rootSnapshot returns the table's entries as the classes of the bottom
 // transformation. It shares the table's arrays.
 func rootSnapshot(t *Table) *snapshot {
-	return &snapshot{levels: make([]uint8, len(t.cols)), keys: t.keys, count: t.counts, hist: t.hist, runs: true}
+	return &snapshot{levels: make([]uint8, len(t.cols)), keys: t.keys, count: t.counts, hist: t.hist, runs: true, runStarts: map[uint8][]int32{}}
 }
 
 // keyCode returns column q's code in class i of keys (snapshot keys in the
@@ -467,29 +471,38 @@ func groupifyRuns(t *Table, w *worker, levels []uint8, src *snapshot, needClass 
 	if a, b := int(src.levels[t.top]), int(levels[t.top]); b > a {
 		tto = tc.h.lift(a, b) // w.lifts may hold it combined with others
 	}
-	gtop := func(k uint64) uint64 {
-		f := k >> tshift & tmask
-		if tto != nil {
-			return uint64(tto[f])
-		}
-		return f
-	}
-	// Run boundaries; give up if the generalized codes go back.
-	starts := w.runStarts[:0]
-	prev := uint64(0)
-	for i := range n {
-		g := gtop(src.keys[i])
-		if i == 0 || g != prev {
-			if i > 0 && g < prev {
-				w.runStarts = starts
-				return nil
+	// Run boundaries; give up if the generalized codes go back. The
+	// table's own are kept per level of the top column: most checks roll
+	// up from it.
+	starts, known := src.runStarts[levels[t.top]]
+	if !known {
+		starts = w.runStarts[:0]
+		prev := uint64(0)
+		for i, k := range src.keys[:n] {
+			g := k >> tshift & tmask
+			if tto != nil {
+				g = uint64(tto[g])
 			}
-			starts = append(starts, int32(i))
-			prev = g
+			if i == 0 || g != prev {
+				if i > 0 && g < prev {
+					starts = starts[:0]
+					break
+				}
+				starts = append(starts, int32(i))
+				prev = g
+			}
+		}
+		if len(starts) > 0 {
+			starts = append(starts, int32(n))
+		}
+		w.runStarts = starts
+		if src.runStarts != nil {
+			src.runStarts[levels[t.top]] = slices.Clone(starts)
 		}
 	}
-	starts = append(starts, int32(n))
-	w.runStarts = starts
+	if len(starts) == 0 {
+		return nil
+	}
 	if n >= parallelFrom && n <= halvesUpTo && w.helper != nil {
 		largest := int32(0)
 		for r := 0; r+1 < len(starts); r++ {
