@@ -18,7 +18,7 @@ import (
 // rows than the suppression limit allows, and suppresses those rows. It is
 // not the optimal search of package kanon.
 type uniformEngine struct {
-	scans    int
+	scans    int             // calls of job.Scan
 	fixedSaw map[string]bool // values Scan handed out for Fixed QIs
 }
 
@@ -80,6 +80,7 @@ func (u *uniformEngine) Fit(ctx context.Context, job *PrivacyJob) (*PrivacyResul
 			continue
 		}
 		sup := &RowSet{}
+		u.scans++
 		if err := job.Scan(ctx, func(row int64, qi, _ []dataset.Value) error {
 			s, _ := key(qi)
 			if counts[s] < k {
@@ -204,8 +205,19 @@ func TestPrivacySeamDataError(t *testing.T) {
 
 // TestApplyReadsSmallInputOnce checks that a small input is opened once
 // however often the engine scans it, and that an error of the output
-// pass, replayed from memory, still names its row, line and column.
+// pass, replayed from memory, still names its row, line and column; then
+// the same with the input over the budget: opened for each pass, with the
+// same output and error.
 func TestApplyReadsSmallInputOnce(t *testing.T) {
+	t.Run("kept", func(t *testing.T) { testApplyPasses(t, false) })
+	t.Run("over budget", func(t *testing.T) {
+		defer func(b int64) { keepBudget = b }(keepBudget)
+		keepBudget = 16
+		testApplyPasses(t, true)
+	})
+}
+
+func testApplyPasses(t *testing.T, reread bool) {
 	p := parsePolicy(t, "version: 1\ncolumns:\n  sex: {role: quasi, action: generalize, hierarchy: adult/adult_hierarchy_sex.csv}\n  n: {action: generalize, width: 10}\nprivacy:\n  k: 3\n")
 	for _, tc := range []struct {
 		in      string
@@ -225,8 +237,8 @@ func TestApplyReadsSmallInputOnce(t *testing.T) {
 		create := func(s dataset.Schema) (dataset.Writer, error) { return dataset.NewCSVWriter(&out, s, nil), nil }
 		eng := &uniformEngine{}
 		_, err := Apply(context.Background(), p, open, create, &Options{Privacy: eng, LookupEnv: testEnv})
-		if opens != 1 || eng.scans < 2 {
-			t.Errorf("input opened %d times for %d scans and the output pass, want once", opens, eng.scans)
+		if (!reread && opens != 1) || (reread && opens != eng.scans+1) || eng.scans < 2 {
+			t.Errorf("input opened %d times for %d scans and the output pass (reread %v)", opens, eng.scans, reread)
 		}
 		if !tc.wantErr {
 			if err != nil {
