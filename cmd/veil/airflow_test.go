@@ -364,15 +364,21 @@ func TestAirflowKubernetesDAG(t *testing.T) {
 	}
 }
 
+// skipIfDoneRun returns the arguments of an anonymize run of the Airflow
+// example site with --skip-if-done, its policy and its output.
+func skipIfDoneRun(t *testing.T) (args []string, policy, out string) {
+	const ds = "2026-11-28"
+	data, policy := airflowSite(t, ds, "")
+	in := filepath.Join(data, "exports", ds, "customers.csv")
+	out = filepath.Join(data, "anon.csv")
+	return []string{"anonymize", in, "--policy", policy, "--out", out, "--skip-if-done", "--progress", "never"}, policy, out
+}
+
 // TestSkipIfDoneSeesHierarchies checks that a changed generalization
 // hierarchy, a file the policy only refers to, makes a new run: the
 // manifest hashes it with the policy.
 func TestSkipIfDoneSeesHierarchies(t *testing.T) {
-	const ds = "2026-11-28"
-	data, policy := airflowSite(t, ds, "")
-	in := filepath.Join(data, "exports", ds, "customers.csv")
-	out := filepath.Join(data, "anon.csv")
-	args := []string{"anonymize", in, "--policy", policy, "--out", out, "--skip-if-done", "--progress", "never"}
+	args, policy, out := skipIfDoneRun(t)
 	t.Setenv("VEIL_HASH_KEY", "test-key-not-secret")
 	if r := runVeil(t, args...); r.code != exitOK {
 		t.Fatalf("first run: exit %d\n%s", r.code, r.stderr)
@@ -396,11 +402,7 @@ func TestSkipIfDoneSeesHierarchies(t *testing.T) {
 // manifest records the keys' public fingerprints), and that the manifest
 // holds no key.
 func TestSkipIfDoneSeesKeys(t *testing.T) {
-	const ds = "2026-11-28"
-	data, policy := airflowSite(t, ds, "")
-	in := filepath.Join(data, "exports", ds, "customers.csv")
-	out := filepath.Join(data, "anon.csv")
-	args := []string{"anonymize", in, "--policy", policy, "--out", out, "--skip-if-done", "--progress", "never"}
+	args, _, out := skipIfDoneRun(t)
 	const first, second = "test-key-not-secret", "rotated-key-not-secret"
 	t.Setenv("VEIL_HASH_KEY", first)
 	if r := runVeil(t, args...); r.code != exitOK {
