@@ -35,9 +35,17 @@ func Prefetch(r Reader) Reader {
 }
 
 // ReadAhead returns Prefetch(r) when the process may run on more than one
-// core, and r itself otherwise (reading ahead would only add copies).
+// core and r reads a file (its Progress knows a total), and r itself
+// otherwise: on one core reading ahead would only add copies, and a
+// stream (standard input, a pipe) could leave the goroutine blocked in a
+// read that Close would have to wait for.
 func ReadAhead(r Reader) Reader {
 	if runtime.GOMAXPROCS(0) < 2 {
+		return r
+	}
+	if p, ok := r.(Progresser); !ok {
+		return r
+	} else if _, total, _ := p.Progress(); total <= 0 {
 		return r
 	}
 	return Prefetch(r)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -155,5 +156,20 @@ func TestProgressWhileReadingAhead(t *testing.T) {
 		if n != 20000 {
 			t.Errorf("%s: %d records, want 20000", p, n)
 		}
+	}
+}
+
+// TestReadAheadFilesOnly checks that ReadAhead reads files ahead but not
+// streams, whose reads may block.
+func TestReadAheadFilesOnly(t *testing.T) {
+	stream := mustReader(t, "a\nx\n", nil)
+	if r := ReadAhead(stream); r != stream {
+		t.Error("ReadAhead read a stream ahead")
+	}
+	file := mustOpen(t, tempCSV(t, "a\nx\n"), nil)
+	r := ReadAhead(file)
+	defer r.Close()
+	if _, ahead := r.(*prefetch); ahead != (runtime.GOMAXPROCS(0) > 1) {
+		t.Errorf("ReadAhead of a file: %T with GOMAXPROCS %d", r, runtime.GOMAXPROCS(0))
 	}
 }
