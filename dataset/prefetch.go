@@ -11,7 +11,8 @@ import (
 // done on each record (on a machine with more than one core). Records,
 // row numbers, positions and errors come out as r gives them; Progress
 // reports r's progress at the last batch handed over. The returned
-// reader's Close stops the goroutine and closes r.
+// reader's Close stops the goroutine, waiting for a read in progress, and
+// closes r: for readers that may block (streams), see ReadAhead.
 //
 // Values must not share memory that r reuses (the readers of this package
 // return strings of their own), since records are held until the batch is
