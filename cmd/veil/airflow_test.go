@@ -428,3 +428,22 @@ func TestSkipIfDoneSeesKeys(t *testing.T) {
 		t.Fatalf("again with the rotated key: exit %d, want 99", r.code)
 	}
 }
+
+// TestDPReleaseIgnoresKeys checks that a rotated key, which makes anonymize
+// run again, does not make synth fit draw a new DP release: synth's model
+// does not depend on keys, and drawing again would spend the budget twice.
+func TestDPReleaseIgnoresKeys(t *testing.T) {
+	args, policy, _ := skipIfDoneRun(t)
+	model := filepath.Join(filepath.Dir(policy), "dp.model.json")
+	fit := []string{"synth", "fit", args[1], "--policy", policy, "--out", model, "--epsilon", "1", "--progress", "never"}
+	t.Setenv("VEIL_HASH_KEY", "test-key-not-secret")
+	if r := runVeil(t, fit...); r.code != exitOK {
+		t.Fatalf("first fit: exit %d\n%s", r.code, r.stderr)
+	}
+	first := readFile(t, model)
+	t.Setenv("VEIL_HASH_KEY", "rotated-key-not-secret")
+	r := runVeil(t, fit...)
+	if r.code != exitOK || r.summary.Details["reused_release"] == nil || !bytes.Equal(first, readFile(t, model)) {
+		t.Errorf("fit after the key changed: exit %d, details %v; want the DP release reused", r.code, r.summary.Details)
+	}
+}

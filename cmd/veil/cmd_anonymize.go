@@ -49,7 +49,7 @@ func anonymizeSpec(c *cli.Context) (runSpec, error) {
 	if c.NArg() != 1 {
 		return runSpec{}, nil // runAnonymize reports the usage error
 	}
-	return runSpec{out: c.String("out"), inputs: []string{c.Args().Get(0)}, policy: c.String("policy"),
+	return runSpec{out: c.String("out"), inputs: []string{c.Args().Get(0)}, policy: c.String("policy"), keys: true,
 		params: sortedParams(c, "in-format", "delimiter", "null", "lazy-quotes", "type", "infer-rows",
 			"format", "out-delimiter", "out-null", "crlf", "compression", "report",
 			"report-json", "report-html", "report-holdout", "report-target")}, nil

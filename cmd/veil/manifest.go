@@ -80,6 +80,10 @@ type runSpec struct {
 	// params are the flags that change the output beyond inputs, policy and
 	// seed (e.g. --rows, --method); a manifest matches only with the same.
 	params []string
+	// keys: the output depends on the policy's keys (anonymize), so the
+	// manifest records their fingerprints. Other commands leave keys out: a
+	// rotated key must not make synth fit draw a new DP release.
+	keys bool
 }
 
 // manifestFlags are the flags of commands that write manifests.
@@ -129,7 +133,9 @@ func hashInputs(spec runSpec) ([]fileHash, *fileHash, error) {
 				}
 				pol.Files = append(pol.Files, fileHash{Path: path, SHA256: sum})
 			}
-			pol.Keys = anonymize.PolicyKeyIDs(p, nil)
+			if spec.keys {
+				pol.Keys = anonymize.PolicyKeyIDs(p, nil)
+			}
 		}
 	}
 	return ins, pol, nil
