@@ -2,7 +2,9 @@ package dataset
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -94,5 +96,93 @@ func readAllErr(r Reader) ([][]Value, error) {
 			return nil, err
 		}
 		out = append(out, append([]Value(nil), rec.Values...))
+	}
+}
+
+// FuzzReaderWrappers checks that reading through a Keeper, its replay and
+// Prefetch gives what reading the CSV itself gives: the same records, row
+// numbers and positions, and the same error at the same place.
+func FuzzReaderWrappers(f *testing.F) {
+	for _, s := range []string{
+		"a,b\n1,2\n3,4\n",
+		"a,b\n\"multi\nline\",x\n\"\",NA\n",
+		"a,b\n1,2\n1,2,3\n",
+		"a\n\"unterminated\n",
+		"h\n" + strings.Repeat("v\n", 700),
+	} {
+		f.Add(s, 1)
+		f.Add(s, 5)
+	}
+	f.Fuzz(func(t *testing.T, text string, inferRows int) {
+		if len(text) > 8192 || inferRows < 1 || inferRows > 1000 {
+			return
+		}
+		open := func() Reader {
+			r, err := NewCSVReader(strings.NewReader(text), "fuzz.csv", &Options{NullTokens: []string{"NA", ""}, InferRows: inferRows})
+			if err != nil {
+				return nil
+			}
+			return r
+		}
+		base := open()
+		if base == nil {
+			return
+		}
+		want, wantErr := readPositions(base)
+		k := Keep(open(), 1<<20)
+		viaKeep, keepErr := readPositions(k)
+		p := Prefetch(open())
+		viaPrefetch, prefetchErr := readPositions(p)
+		p.Close()
+		for name, got := range map[string][]posRecord{"keeper": viaKeep, "prefetch": viaPrefetch} {
+			if len(got) != len(want) {
+				t.Fatalf("%s: %d records, want %d", name, len(got), len(want))
+			}
+			for i := range want {
+				if got[i].row != want[i].row || !slices.Equal(got[i].values, want[i].values) || !slices.Equal(got[i].pos, want[i].pos) {
+					t.Fatalf("%s: record %d = %+v, want %+v", name, i, got[i], want[i])
+				}
+			}
+		}
+		for name, err := range map[string]error{"keeper": keepErr, "prefetch": prefetchErr} {
+			if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Fatalf("%s: error %v, want %v", name, err, wantErr)
+			}
+		}
+		rr := k.Replay()
+		if (rr != nil) != (wantErr == nil) {
+			t.Fatalf("Replay() != nil is %v after a read ending with %v", rr != nil, wantErr)
+		}
+		if rr != nil {
+			got, err := readPositions(rr)
+			if err != nil || len(got) != len(want) {
+				t.Fatalf("replay: %d records, %v; want %d", len(got), err, len(want))
+			}
+			for i := range want {
+				if got[i].row != want[i].row || !slices.Equal(got[i].values, want[i].values) || !slices.Equal(got[i].pos, want[i].pos) {
+					t.Fatalf("replay: record %d = %+v, want %+v", i, got[i], want[i])
+				}
+			}
+		}
+	})
+}
+
+// readPositions reads r to its end or first error, with each value's
+// position.
+func readPositions(r Reader) ([]posRecord, error) {
+	var out []posRecord
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		pr := posRecord{row: rec.Row, values: append([]Value(nil), rec.Values...)}
+		for i := range rec.Values {
+			pr.pos = append(pr.pos, r.Pos(i))
+		}
+		out = append(out, pr)
 	}
 }

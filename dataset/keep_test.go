@@ -18,21 +18,11 @@ type posRecord struct {
 
 func readRecords(t *testing.T, r Reader) []posRecord {
 	t.Helper()
-	var out []posRecord
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatalf("Read: %v", err)
-		}
-		pr := posRecord{row: rec.Row, values: append([]Value(nil), rec.Values...)}
-		for i := range rec.Values {
-			pr.pos = append(pr.pos, r.Pos(i))
-		}
-		out = append(out, pr)
+	out, err := readPositions(r)
+	if err != nil {
+		t.Fatalf("Read: %v", err)
 	}
+	return out
 }
 
 // tempCSV writes text as a file in a temporary folder and returns its path.
