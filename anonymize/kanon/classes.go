@@ -189,7 +189,8 @@ type worker struct {
 	rslots    []int32
 	runStarts []int32
 	// byBit lists the columns in key order (word, then shift), and
-	// liftCache holds the combined lifts built (combineLifts).
+	// liftCache holds the combined lifts built (combineLifts): both are the
+	// table's, so a worker serves one table.
 	byBit      []int
 	liftCache  map[liftKey][]uint32
 	liftCached int // entries in liftCache's tables
