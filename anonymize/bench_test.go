@@ -93,3 +93,35 @@ func TestBaselineMatchesApply(t *testing.T) {
 		t.Errorf("Apply and the baseline differ:\n%.600s\n---\n%.600s", got, want.String())
 	}
 }
+
+// BenchmarkApplyAdultKanon runs issue 5's reference policy (Adult, nine
+// quasi-identifiers with ARX's hierarchies, k=5) through Apply from the
+// file: both passes and the search, without the process's start-up, the
+// output's fsync and the manifest that `veil anonymize` adds
+// (BENCH_STEPS=kanon-adult bench/run.sh measures the whole process).
+func BenchmarkApplyAdultKanon(b *testing.B) {
+	const columns = `columns:
+  sex:            {role: quasi, action: generalize, hierarchy: adult/adult_hierarchy_sex.csv}
+  age:            {role: quasi, action: generalize, hierarchy: adult/adult_hierarchy_age.csv}
+  race:           {role: quasi, action: generalize, hierarchy: adult/adult_hierarchy_race.csv}
+  marital-status: {role: quasi, action: generalize, hierarchy: adult/adult_hierarchy_marital-status.csv}
+  education:      {role: quasi, action: generalize, hierarchy: adult/adult_hierarchy_education.csv}
+  native-country: {role: quasi, action: generalize, hierarchy: adult/adult_hierarchy_native-country.csv}
+  workclass:      {role: quasi, action: generalize, hierarchy: adult/adult_hierarchy_workclass.csv}
+  occupation:     {role: quasi, action: generalize, hierarchy: adult/adult_hierarchy_occupation.csv}
+  salary-class:   {role: quasi, action: generalize, hierarchy: adult/adult_hierarchy_salary-class.csv}
+`
+	for _, limit := range []string{"0", "0.04"} {
+		p := parsePolicy(b, "version: 1\n"+columns+"privacy: {k: 5, suppression_limit: "+limit+", algorithm: optimal, metric: entropy}\n")
+		b.Run("suppression="+limit, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				open := func() (dataset.Reader, error) { return dataset.Open("../testdata/adult/adult.csv", nil) }
+				create := func(s dataset.Schema) (dataset.Writer, error) { return dataset.NewCSVWriter(io.Discard, s, nil), nil }
+				if _, err := Apply(context.Background(), p, open, create, &Options{LookupEnv: testEnv}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
