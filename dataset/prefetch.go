@@ -123,13 +123,14 @@ func (p *prefetch) fill() {
 			copy(b.vals[i*p.ncols:(i+1)*p.ncols], rec.Values)
 			pos := p.r.Pos(0)
 			b.files[i] = pos.File
+			// A record's values are on lines that never decrease: all on
+			// its first line unless its last value is not.
 			ls := b.lines[i*p.ncols : (i+1)*p.ncols]
-			ls[0] = int32(pos.Line)
-			for c := 1; c < p.ncols; c++ {
-				if pos.Line > 0 {
+			multi := pos.Line > 0 && p.ncols > 1 && p.r.Pos(p.ncols-1).Line != pos.Line
+			for c := range ls {
+				ls[c] = int32(pos.Line)
+				if multi {
 					ls[c] = int32(p.r.Pos(c).Line)
-				} else {
-					ls[c] = 0
 				}
 			}
 			b.n++
