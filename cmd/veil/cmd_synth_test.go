@@ -29,6 +29,27 @@ func customers(t *testing.T, dir string, rows int) string {
 	return p
 }
 
+// containsToken reports whether v occurs in s on its own, not inside a
+// longer run of letters and digits: a 6-digit customer number inside a
+// SHA-256, a run ID, a nanosecond timestamp or a temporary folder's name
+// is chance, not a leak.
+func containsToken(s, v string) bool {
+	alnum := func(b byte) bool {
+		return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+	}
+	for i := 0; ; {
+		j := strings.Index(s[i:], v)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(v)
+		if (start == 0 || !alnum(s[start-1]) || !alnum(v[0])) && (end == len(s) || !alnum(s[end]) || !alnum(v[len(v)-1])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
 func readFile(t *testing.T, p string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(p)
@@ -191,7 +212,7 @@ func TestSynthModelHasNoRows(t *testing.T) {
 			if v.Null {
 				continue
 			}
-			if modelStrings[v.Text] || outCol[c][v.Text] || (len(v.Text) >= 6 && strings.Contains(logs, v.Text)) {
+			if modelStrings[v.Text] || outCol[c][v.Text] || (len(v.Text) >= 6 && containsToken(logs, v.Text)) {
 				t.Fatalf("the model, output or logs hold the %s of input row %d", c, rec.Row)
 			}
 		}
@@ -282,5 +303,23 @@ func TestSynthErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Error("a failed sample left its output behind")
+	}
+}
+
+func TestContainsToken(t *testing.T) {
+	for _, tc := range []struct {
+		s, v string
+		want bool
+	}{
+		{`{"msg":"row 100951 leaked"}`, "100951", true},
+		{`"sha256":"3f100951ab"`, "100951", false},
+		{"/tmp/TestX3617100951/001", "100951", false},
+		{"2026-11-29T09:37:22.100951Z", "100951", false},
+		{"to anna.meyer@example.de, ok", "anna.meyer@example.de", true},
+		{"+1 555-0100 called", "+1 555-0100", true},
+	} {
+		if got := containsToken(tc.s, tc.v); got != tc.want {
+			t.Errorf("containsToken(%q, %q) = %v, want %v", tc.s, tc.v, got, tc.want)
+		}
 	}
 }
