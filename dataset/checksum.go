@@ -27,7 +27,7 @@ func Checksum(path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	h := sha256.New()
+	var parts []PartSum
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
@@ -37,9 +37,23 @@ func Checksum(path string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		fmt.Fprintf(h, "%s %s\n", sum, name)
+		parts = append(parts, PartSum{Name: name, SHA256: sum})
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return FolderChecksum(parts), nil
+}
+
+// PartSum is a part of a folder and its SHA-256.
+type PartSum struct{ Name, SHA256 string }
+
+// FolderChecksum returns the Checksum of a folder whose visible files are
+// parts, in name order: for a writer that hashed the parts as it wrote
+// them.
+func FolderChecksum(parts []PartSum) string {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%s %s\n", p.SHA256, p.Name)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func fileChecksum(path string) (string, error) {

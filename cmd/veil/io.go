@@ -2,8 +2,6 @@ package main
 
 import (
 	"bufio"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -190,7 +188,7 @@ type tableOut struct {
 	dir      *atomicfile.Dir
 	partRows int64 // rows per part
 	inPart   int64
-	parts    []fileHash
+	parts    []dataset.PartSum
 }
 
 // defaultPartRows is how many rows go into one part of a folder output.
@@ -301,7 +299,7 @@ func (t *tableOut) finishPart() error {
 	if err != nil {
 		return err
 	}
-	t.parts = append(t.parts, fileHash{Path: filepath.Base(res.Path), SHA256: res.SHA256})
+	t.parts = append(t.parts, dataset.PartSum{Name: filepath.Base(res.Path), SHA256: res.SHA256})
 	t.f = nil
 	return nil
 }
@@ -349,13 +347,8 @@ func (t *tableOut) Commit() error {
 		if err := t.dir.Commit(); err != nil {
 			return err
 		}
-		// The folder's hash is dataset.Checksum's: names and hashes of its parts.
-		h := sha256.New()
-		for _, p := range t.parts {
-			fmt.Fprintf(h, "%s %s\n", p.SHA256, p.Path)
-		}
 		rows := t.rows
-		t.e.summary.Outputs = append(t.e.summary.Outputs, outputRef{Path: t.dir.Path(), SHA256: hex.EncodeToString(h.Sum(nil)),
+		t.e.summary.Outputs = append(t.e.summary.Outputs, outputRef{Path: t.dir.Path(), SHA256: dataset.FolderChecksum(t.parts),
 			Rows: &rows, Kind: "data", Parts: len(t.parts)})
 		return nil
 	}

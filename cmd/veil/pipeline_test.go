@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/veil-data/veil/dataset"
 	"github.com/veil-data/veil/internal/gen"
 )
 
@@ -74,8 +75,13 @@ func TestFolderOfParts(t *testing.T) {
 	gen.Write(f, 2500, 7)
 	f.Close()
 	parts := filepath.Join(dir, "parts") + "/"
-	if r := runVeil(t, "convert", in, parts, "--part-rows", "1000"); r.code != 0 {
+	r := runVeil(t, "convert", in, parts, "--part-rows", "1000")
+	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	// The summary names the folder by the hash the manifests recompute.
+	if sum, err := dataset.Checksum(filepath.Join(dir, "parts")); err != nil || r.summary.Outputs[0].SHA256 != sum {
+		t.Errorf("summary hash of the parts %s, dataset.Checksum %s (%v)", r.summary.Outputs[0].SHA256, sum, err)
 	}
 	names := dirNames(t, filepath.Join(dir, "parts"))
 	want := "_MANIFEST.json,part-00000.csv,part-00001.csv,part-00002.csv"
@@ -98,7 +104,7 @@ func TestFolderOfParts(t *testing.T) {
 	}
 	// Parts with different columns are an error naming the part.
 	writeFile(t, filepath.Join(dir, "parts2"), "part-00009.csv", "x,y\n1,2\n")
-	r := runVeil(t, "convert", filepath.Join(dir, "parts2"), filepath.Join(dir, "bad.csv"))
+	r = runVeil(t, "convert", filepath.Join(dir, "parts2"), filepath.Join(dir, "bad.csv"))
 	if r.code != exitData || !strings.Contains(r.summary.Error, "part-00009.csv") {
 		t.Errorf("mismatched part: exit %d error %q, want 3 naming the part", r.code, r.summary.Error)
 	}
