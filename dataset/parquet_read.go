@@ -32,8 +32,7 @@ type parquetReader struct {
 	schema Schema
 	cols   []*pqColumn
 	rec    Record
-	rows   int64        // rows handed out
-	done   atomic.Int64 // rows, for Progress from another goroutine
+	rows   atomic.Int64 // rows handed out (atomic: Progress may ask from another goroutine)
 	total  int64        // rows in the file
 	rg     int          // next row group to open
 	rgLeft int64        // rows left in the current row group
@@ -264,7 +263,7 @@ func (r *parquetReader) Schema() Schema { return r.schema }
 func (r *parquetReader) Pos(col int) Position { return Position{File: r.name} }
 
 func (r *parquetReader) Progress() (done, total int64, unit string) {
-	return r.done.Load(), r.total, "rows"
+	return r.rows.Load(), r.total, "rows"
 }
 
 func (r *parquetReader) Close() error {
@@ -280,7 +279,7 @@ func (r *parquetReader) Read() (rec *Record, err error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	row, col := r.rows+1, -1
+	row, col := r.rows.Load()+1, -1
 	defer func() {
 		if p := recover(); p != nil {
 			rec, err = nil, r.fail(row, col, recoverParquet(p))
@@ -317,8 +316,7 @@ func (r *parquetReader) Read() (rec *Record, err error) {
 		}
 		r.rec.Values[i] = v
 	}
-	r.rows = row
-	r.done.Store(row)
+	r.rows.Store(row)
 	r.rgLeft--
 	r.rec.Row = row
 	return &r.rec, nil

@@ -57,8 +57,7 @@ type partsReader struct {
 	parts  []string
 	opt    Options
 	cur    Reader
-	next   int
-	done   atomic.Int64 // parts finished, for Progress from another goroutine
+	next   atomic.Int64 // the next part to open (atomic: Progress may ask from another goroutine)
 	schema Schema
 }
 
@@ -73,7 +72,8 @@ func openParts(path string, opt *Options) (Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &partsReader{parts: parts, opt: o, cur: first, next: 1, schema: first.Schema()}
+	p := &partsReader{parts: parts, opt: o, cur: first, schema: first.Schema()}
+	p.next.Store(1)
 	// Later parts keep the first part's kinds.
 	p.opt.Types = make(map[string]Override, p.schema.Len())
 	for _, c := range p.schema.Columns {
@@ -91,19 +91,19 @@ func (p *partsReader) Read() (*Record, error) {
 		if err != io.EOF {
 			return rec, err
 		}
-		if p.next >= len(p.parts) {
+		next := int(p.next.Load())
+		if next >= len(p.parts) {
 			return nil, io.EOF
 		}
 		if err := p.cur.Close(); err != nil {
 			return nil, err
 		}
-		name := p.parts[p.next]
+		name := p.parts[next]
 		r, err := Open(name, &p.opt)
 		if err != nil {
 			return nil, err
 		}
-		p.next++
-		p.done.Store(int64(p.next - 1))
+		p.next.Store(int64(next + 1))
 		p.cur = r
 		got := r.Schema().Names()
 		if strings.Join(got, "\x00") != strings.Join(p.schema.Names(), "\x00") {
@@ -115,7 +115,7 @@ func (p *partsReader) Read() (*Record, error) {
 func (p *partsReader) Pos(col int) Position { return p.cur.Pos(col) }
 
 func (p *partsReader) Progress() (done, total int64, unit string) {
-	return p.done.Load(), int64(len(p.parts)), "parts"
+	return p.next.Load() - 1, int64(len(p.parts)), "parts"
 }
 
 func (p *partsReader) Close() error { return p.cur.Close() }
