@@ -116,7 +116,7 @@ func (k *Keeper) keep(rec *Record) {
 	ci := len(k.chunks) - 1
 	c := k.chunks[ci]
 	kr := keptRecord{row: rec.Row, chunk: int32(ci), start: uint32(len(c))}
-	p := k.r.Pos(0)
+	p, lines := recordPos(k.r, k.ncols)
 	kr.line = int64(p.Line)
 	if n := len(k.files); n == 0 || k.files[n-1] != p.File {
 		k.files = append(k.files, p.File)
@@ -134,17 +134,11 @@ func (k *Keeper) keep(rec *Record) {
 		}
 		b.ends = append(b.ends, end)
 	}
-	// A record's values are on lines that never decrease: they all are on
-	// its first line unless its last value is not.
-	if p.Line > 0 && k.ncols > 1 && k.r.Pos(k.ncols-1).Line != p.Line {
-		ls := make([]int, k.ncols)
-		for i := range ls {
-			ls[i] = k.r.Pos(i).Line
-		}
+	if lines != nil {
 		if k.extra == nil {
 			k.extra = map[int][]int{}
 		}
-		k.extra[k.n] = ls
+		k.extra[k.n] = lines
 	}
 	k.chunks[ci] = c
 	b.recs = append(b.recs, kr)
@@ -154,6 +148,22 @@ func (k *Keeper) keep(rec *Record) {
 func (k *Keeper) drop() {
 	k.full = true
 	k.chunks, k.blocks, k.n, k.files, k.extra = nil, nil, 0, nil, nil
+}
+
+// recordPos returns the position of the first value of the record r last
+// read and, when its values lie on several lines (a quoted field with
+// line breaks), the line of each value; nil when they all are on the
+// first. Lines never decrease within a record, so the last value tells.
+func recordPos(r Reader, ncols int) (Position, []int) {
+	p := r.Pos(0)
+	if p.Line == 0 || ncols < 2 || r.Pos(ncols-1).Line == p.Line {
+		return p, nil
+	}
+	lines := make([]int, ncols)
+	for i := range lines {
+		lines[i] = r.Pos(i).Line
+	}
+	return p, lines
 }
 
 // Replay returns a reader over the kept records, in the order read, with

@@ -121,17 +121,14 @@ func (p *prefetch) fill() {
 			i := b.n
 			b.rows[i] = rec.Row
 			copy(b.vals[i*p.ncols:(i+1)*p.ncols], rec.Values)
-			pos := p.r.Pos(0)
+			pos, lines := recordPos(p.r, p.ncols)
 			b.files[i] = pos.File
-			// A record's values are on lines that never decrease: all on
-			// its first line unless its last value is not.
-			ls := b.lines[i*p.ncols : (i+1)*p.ncols]
-			multi := pos.Line > 0 && p.ncols > 1 && p.r.Pos(p.ncols-1).Line != pos.Line
-			for c := range ls {
-				ls[c] = int32(pos.Line)
-				if multi {
-					ls[c] = int32(p.r.Pos(c).Line)
+			for c := range b.lines[i*p.ncols : (i+1)*p.ncols] {
+				line := pos.Line
+				if lines != nil {
+					line = lines[c]
 				}
+				b.lines[i*p.ncols+c] = int32(line)
 			}
 			b.n++
 		}

@@ -49,13 +49,7 @@ func TestPrefetchSameRecords(t *testing.T) {
 // TestPrefetchError checks that a reading error comes after the records
 // before it, as the reader gives it.
 func TestPrefetchError(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("a,b\n")
-	for range 1000 {
-		b.WriteString("x,y\n")
-	}
-	b.WriteString("x,y,z\n")
-	r := Prefetch(mustReader(t, b.String(), nil))
+	r := Prefetch(mustReader(t, "a,b\n"+strings.Repeat("x,y\n", 1000)+"x,y,z\n", nil))
 	defer r.Close()
 	n := 0
 	var err error
@@ -78,13 +72,9 @@ func TestPrefetchError(t *testing.T) {
 // goroutine reading ahead (go test -race checks it does not touch the
 // reader after).
 func TestPrefetchCloseEarly(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("a\n")
-	for range 10000 {
-		b.WriteString("x\n")
-	}
+	text := "a\n" + strings.Repeat("x\n", 10000)
 	for _, reads := range []int{0, 1, 300} {
-		c := &closeCounter{Reader: mustReader(t, b.String(), nil)}
+		c := &closeCounter{Reader: mustReader(t, text, nil)}
 		p := Prefetch(c)
 		for range reads {
 			if _, err := p.Read(); err != nil {
@@ -111,12 +101,7 @@ func (c *closeCounter) Close() error { c.closed++; return c.Reader.Close() }
 // Prefetch reads them on its goroutine, as a progress bar does (go test
 // -race checks the access).
 func TestProgressWhileReadingAhead(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("a,b\n")
-	for range 20000 {
-		b.WriteString("x,y\n")
-	}
-	path := tempCSV(t, b.String())
+	path := tempCSV(t, "a,b\n"+strings.Repeat("x,y\n", 20000))
 	var pq bytes.Buffer
 	w, err := NewParquetWriter(&pq, mustOpen(t, path, nil).Schema(), &WriteOptions{RowGroupRows: 1000})
 	if err != nil {
