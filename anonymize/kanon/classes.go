@@ -189,7 +189,7 @@ type worker struct {
 	rslots    []int32
 	runStarts []int32
 	// byBit lists the columns in key order (word, then shift), and
-	// liftCache holds the combined lifts built (combineLifts): both are the
+	// liftCache holds the combined lifts built (setLifts): both are the
 	// table's, so a worker serves one table.
 	byBit      []int
 	liftCache  map[liftKey][]uint32
@@ -236,12 +236,14 @@ type liftKey struct {
 	levels             string
 }
 
-// combineLifts sets w.lifts to the lifts from levels from to levels to,
-// with the columns that lie next to each other in a key word merged into
-// one lookup table per group of at most combineBits bits (a column in
-// between that keeps its level is copied through): a roll-up then does one
-// lookup per group instead of one per column. The tables are cached in w.
-func combineLifts(t *Table, w *worker, from, to []uint8) {
+// setLifts sets w.lifts to the lifts from levels from to levels to. With
+// combine, the columns that lie next to each other in a key word are
+// merged into one lookup table per group of at most combineBits bits (a
+// column in between that keeps its level is copied through): a roll-up
+// then does one lookup per group instead of one per column. The tables
+// are cached in w.
+func setLifts(t *Table, w *worker, from, to []uint8, combine bool) {
+	w.lifts = w.lifts[:0]
 	if w.byBit == nil {
 		w.byBit = make([]int, len(t.cols))
 		for q := range w.byBit {
@@ -265,7 +267,7 @@ func combineLifts(t *Table, w *worker, from, to []uint8) {
 			continue
 		}
 		last := i
-		for j := i + 1; j < len(order); j++ {
+		for j := i + 1; combine && j < len(order); j++ {
 			cj := t.cols[order[j]]
 			if cj.word != c.word || cj.shift+cj.bits-c.shift > combineBits {
 				break
@@ -322,16 +324,7 @@ func combineLifts(t *Table, w *worker, from, to []uint8) {
 // snapshot no more general. When keepClassOf is set (or sensitive values
 // are merged), w.classOf maps each class of src to its class at levels.
 func groupify(t *Table, w *worker, levels []uint8, src *snapshot, hist, keepClassOf bool) *snapshot {
-	w.lifts = w.lifts[:0]
-	if src.len() >= combineFrom {
-		combineLifts(t, w, src.levels, levels)
-	} else {
-		for q, c := range t.cols {
-			if a, b := int(src.levels[q]), int(levels[q]); b > a {
-				w.lifts = append(w.lifts, lift{word: int(c.word), shift: c.shift, mask: 1<<c.bits - 1, to: c.h.lift(a, b)})
-			}
-		}
-	}
+	setLifts(t, w, src.levels, levels, src.len() >= combineFrom)
 	// At most as many classes as combinations of the columns' codes at
 	// levels: hash tables sized for that stay small when levels are high.
 	w.bound = 1
