@@ -499,8 +499,10 @@ func (b *builder) tstr(ctx context.Context) error {
 		b.r.Utility.TSTR = t
 		return nil
 	}
+	var feat []int // the columns the models learn from
 	for j, s := range b.specs {
 		if j != tj && b.utilSkip[s.name] == "" {
+			feat = append(feat, j)
 			t.Features = append(t.Features, s.name)
 		}
 	}
@@ -509,10 +511,8 @@ func (b *builder) tstr(ctx context.Context) error {
 	}
 	features := func(f *frame) learn.Table {
 		var tab learn.Table
-		for j, s := range b.specs {
-			if j == tj || b.utilSkip[s.name] != "" {
-				continue
-			}
+		for _, j := range feat {
+			s := b.specs[j]
 			c := f.cols[j]
 			lc := learn.Column{Name: s.name, Numeric: s.numeric}
 			if s.numeric {
