@@ -85,26 +85,19 @@ func textCodes(s *colStats, minCount, maxCats int) ([]Code, *Prefix) {
 	if !ok {
 		return codes, nil
 	}
-	full := rareShare(codes)
-	if full <= maxRareShare {
-		return codes, nil
-	}
+	level := levelChoice{rare: rareShare(codes)}
 	var best []Code
-	keep, bestRare := 0, full
-	for k := l - 1; k >= 1; k-- {
+	for k := l - 1; k >= 1 && !level.done(); k-- {
 		counts, ok := s.prefixCounts(k, l)
 		if !ok {
 			continue
 		}
 		c := codesFrom(counts, s.n, s.nulls, minCount, maxCats)
-		r := rareShare(c)
-		if r < bestRare {
-			best, keep, bestRare = c, k, r
-		}
-		if r <= maxRareShare {
-			break
+		if level.offer(k, rareShare(c)) {
+			best = c
 		}
 	}
+	keep := level.keep
 	if keep == 0 {
 		return codes, nil
 	}
@@ -118,6 +111,30 @@ func textCodes(s *colStats, minCount, maxCats int) ([]Code, *Prefix) {
 		}
 	}
 	return best, &Prefix{Keep: keep, Length: l}
+}
+
+// levelChoice is the choice of a code-like column's prefix level, the
+// rule textCodes states and the DP fit applies to noisy counts: it starts
+// from the full values' rare share and is offered the prefix levels from
+// the longest down.
+type levelChoice struct {
+	keep int     // the level taken; 0: the full values
+	rare float64 // its rare share
+}
+
+// done reports that the level taken keeps the rare bucket small enough:
+// shorter levels are not wanted.
+func (c *levelChoice) done() bool { return c.rare <= maxRareShare }
+
+// offer takes level k, whose rare bucket holds share r of the non-null
+// rows, when nothing taken so far is done and r is smaller (the longer
+// level wins ties); it reports whether it took it.
+func (c *levelChoice) offer(k int, r float64) bool {
+	if c.done() || r >= c.rare {
+		return false
+	}
+	c.keep, c.rare = k, r
+	return true
 }
 
 // rareShare returns the share of the non-null rows in the rare bucket.

@@ -673,11 +673,10 @@ func releaseCodePrefixes(m *Model, cols []*dpColumn, texts []int, cats []map[str
 		dc := cols[cc.k]
 		l := cc.length
 		tau := thresholdFor(sigmaPre, deltaCol/float64(l-1))
-		full := 1 - released[cc.k]/math.Max(cc.total, 1)
-		if full <= maxRareShare {
+		level := levelChoice{rare: 1 - released[cc.k]/math.Max(cc.total, 1)}
+		if level.done() {
 			continue // the full values are kept
 		}
-		keep, bestRare := 0, full
 		var bestValues []string
 		for lv := l - 1; lv >= 1; lv-- {
 			counts := map[string]float64{}
@@ -699,10 +698,13 @@ func releaseCodePrefixes(m *Model, cols []*dpColumn, texts []int, cats []map[str
 					kept += y
 				}
 			}
-			if r := 1 - kept/math.Max(cc.total, 1); bestRare > maxRareShare && r < bestRare {
-				keep, bestRare, bestValues = lv, r, vals
+			// Every level is measured (the budget counted them all);
+			// levelChoice ignores those after the one it is done with.
+			if level.offer(lv, 1-kept/math.Max(cc.total, 1)) {
+				bestValues = vals
 			}
 		}
+		keep := level.keep
 		if keep == 0 {
 			continue
 		}
