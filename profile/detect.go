@@ -479,7 +479,7 @@ func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
 // values drawn uniformly from the column.
 func detect(cs *colSample) Detection {
 	var cands []candidate
-	for _, def := range entities {
+	for _, def := range entities() {
 		c := score(def, cs)
 		if c.conf > 0 {
 			cands = append(cands, c)
@@ -563,7 +563,7 @@ func detect(cs *colSample) Detection {
 // identifier recognises person keys and pseudonymous IDs: a column named
 // like one (customer_id, kundennummer...) whose values are mostly unique.
 func identifier(cs *colSample) (Detection, bool) {
-	nm := matchName(cs.tokens, cs.joined, idHints, union(negID, negDirect))
+	nm := matchName(cs.tokens, cs.joined, idHints(), union(negID, negDirect))
 	if nm.score <= 0 || cs.nonNull == 0 || cs.kind == dataset.Float {
 		return Detection{}, false
 	}

@@ -5,9 +5,9 @@ import (
 	"net/mail"
 	"net/netip"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nyaruka/phonenumbers"
@@ -119,226 +119,231 @@ func union(sets ...map[string]bool) map[string]bool {
 }
 
 var (
-	reUUID   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	reMAC    = regexp.MustCompile(`^(?:[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})$`)
-	reICD10  = regexp.MustCompile(`^[A-TV-Z][0-9][0-9AB](?:\.[0-9A-KXZ]{1,4})?$`)
-	reUKPost = regexp.MustCompile(`^(?i)(GIR ?0AA|[A-PR-UWYZ](?:[0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPS-UW]|[A-HK-Y][0-9][ABEHMNPRV-Y]) ?[0-9][ABD-HJLNP-UW-Z]{2})$`)
-	reNLPost = regexp.MustCompile(`^[1-9][0-9]{3} ?(?i:[A-Z]{2})$`)
-	reZIP    = regexp.MustCompile(`^[0-9]{5}(?:-[0-9]{4})?$`)
-	reZIP4   = regexp.MustCompile(`^[1-9][0-9]{3}$`)
-	reFRCors = regexp.MustCompile(`^2[AB][0-9]{3}$`)
-	reUser   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$`)
-	reSecret = regexp.MustCompile(`^(?:\$2[aby]?\$[0-9]{2}\$.{53}|\$argon2.*|[0-9a-fA-F]{32,}|[A-Za-z0-9+/_=-]{20,})$`)
+	reUUID   = lazyRE(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	reMAC    = lazyRE(`^(?:[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})$`)
+	reICD10  = lazyRE(`^[A-TV-Z][0-9][0-9AB](?:\.[0-9A-KXZ]{1,4})?$`)
+	reUKPost = lazyRE(`^(?i)(GIR ?0AA|[A-PR-UWYZ](?:[0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPS-UW]|[A-HK-Y][0-9][ABEHMNPRV-Y]) ?[0-9][ABD-HJLNP-UW-Z]{2})$`)
+	reNLPost = lazyRE(`^[1-9][0-9]{3} ?(?i:[A-Z]{2})$`)
+	reZIP    = lazyRE(`^[0-9]{5}(?:-[0-9]{4})?$`)
+	reZIP4   = lazyRE(`^[1-9][0-9]{3}$`)
+	reFRCors = lazyRE(`^2[AB][0-9]{3}$`)
+	reUser   = lazyRE(`^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$`)
+	reSecret = lazyRE(`^(?:\$2[aby]?\$[0-9]{2}\$.{53}|\$argon2.*|[0-9a-fA-F]{32,}|[A-Za-z0-9+/_=-]{20,})$`)
 )
 
-// entities is the detection table. Hints are written as tokens joined by _
+// entities is the detection table, built on first use (its hints are
+// normalized when it is built). Hints are written as tokens joined by _
 // (see NormalizeName); each language's hints follow the English ones.
-var entities = []*entityDef{
-	{
-		entity: "EMAIL", role: RoleDirect, prior: 0.8, validator: "net/mail+public-suffix", minShare: 0.5, rank: 3,
-		sensitivity: SensitivityModerate, neg: negDirect, check: checkEmail,
-		hints: parseHints(`email e_mail mail email_address emailaddress mail_address contact_email
-			emailadresse mailadresse e_mail_adresse courriel mel adresse_email adresse_mail adresse_electronique
-			correo correo_electronico email_cliente emailadres mailadres e_mailadres`, 1),
-	},
-	{
-		entity: "PHONE", role: RoleDirect, prior: 0.75, validator: "libphonenumber IsValidNumber", minShare: 0.5, rank: 3, expensive: true,
-		sensitivity: SensitivityModerate, neg: negDirect, check: checkPhone,
-		hints: parseHints(`phone phone_number phonenumber telephone telephone_number tel mobile mobile_phone
-			mobile_number cell cellphone cell_phone fax contact_number telefon telefonnummer tel_nr telnr handy
-			handynummer mobilnummer mobiltelefon rufnummer festnetz telephone portable num_tel numero_telephone
-			numero_de_telephone tel_portable telefono movil celular tlf numero_telefono telefono_movil telefoon
-			telefoonnummer mobiel mobiel_nummer mobiele_nummer gsm gsm_nummer`, 1),
-	},
-	{
-		entity: "CREDIT_CARD", role: RoleDirect, chance: 0.10, validator: "luhn+iin", minShare: 0.5, rank: 5,
-		sensitivity: SensitivityHigh, neg: negDirect, check: checkCard,
-		hints: parseHints(`credit_card creditcard card_number cardnumber cc_num cc_number pan card kreditkarte
-			kreditkartennummer kartennummer carte_bancaire numero_carte numero_de_carte cb carte tarjeta
-			numero_tarjeta tarjeta_credito numero_de_tarjeta kaartnummer creditcardnummer`, 1),
-	},
-	{
-		entity: "IBAN", role: RoleDirect, chance: 0.0103, validator: "iban-mod97", minShare: 0.5, rank: 5,
-		sensitivity: SensitivityHigh, neg: negDirect, check: checkIBAN,
-		hints: parseHints(`iban bank_account account_number bank_account_number kontonummer bankverbindung
-			konto rib numero_compte numero_de_compte compte_bancaire cuenta numero_cuenta cuenta_bancaria ccc
-			rekeningnummer bankrekening rekening`, 1),
-	},
-	nationalID("US_SSN", "ssn-area-group-serial", 0, 0.7, checkSSN),
-	nationalID("NL_BSN", "bsn-11-check", 0.09, 0, checkBSN),
-	nationalID("FR_NIR", "nir-key-mod97", 0.0103, 0, checkNIR),
-	nationalID("UK_NINO", "nino-prefix-rules", 0, 0.8, checkNINO),
-	nationalID("DE_TAX_ID", "iso7064-mod11-10", 0.10, 0, checkSteuerID),
-	nationalID("ES_DNI", "dni-mod23-letter", 0.043, 0, checkDNI),
-	nationalID("BE_RRN", "rrn-mod97", 0.0206, 0, checkRRN),
-	{
-		entity: "IP_ADDRESS", role: RoleDirect, prior: 0.85, validator: "net/netip", minShare: 0.5, rank: 3,
-		sensitivity: SensitivityModerate, neg: negDirect, check: checkIP, column: ipColumn,
-		hints: parseHints(`ip ip_address ipaddress ip_addr client_ip remote_addr remote_ip src_ip source_ip
-			dst_ip user_ip ipv4 ipv6 ip_adresse adresse_ip direccion_ip ip_adres`, 1),
-	},
-	{
-		entity: "MAC_ADDRESS", role: RoleDirect, prior: 0.85, validator: "mac-regex", minShare: 0.5, rank: 3,
-		sensitivity: SensitivityModerate, neg: negDirect, check: checkMAC,
-		hints: parseHints(`mac mac_address macaddress mac_addr hw_address device_mac mac_adresse adresse_mac
-			direccion_mac mac_adres`, 1),
-	},
-	{
-		entity: "URL", role: RoleDirect, prior: 0.75, validator: "net/url", minShare: 0.5, rank: 2,
-		sensitivity: SensitivityModerate, neg: negDirect, check: checkURL, column: urlColumn,
-		hints: append(parseHints(`homepage website web_site personal_website profile_url social_profile linkedin
-			twitter facebook instagram webseite homepage_url site_web site_personnel sitio_web pagina_web
-			pagina_personal persoonlijke_website`, 1), parseHints(`url link uri href`, 0.6)...),
-	},
-	{
-		entity: "PERSON_NAME", role: RoleDirect, prior: 0.85, validator: "name-dictionary", minShare: 0.3, minShareBare: 0.6, rank: 2,
-		coverage: 0.7, column: nameColumn,
-		sensitivity: SensitivityModerate, neg: union(negDirect, negPerson), check: checkPersonName,
-		hints: append(parseHints(`name full_name fullname first_name firstname given_name givenname last_name
-			lastname surname family_name familyname middle_name maiden_name customer_name client_name
-			contact_name contact_person patient_name employee_name person cardholder account_holder holder
-			vorname nachname familienname geburtsname name_kunde kundenname prenom nom nom_de_famille
-			nom_complet nom_prenom nombre apellido apellidos nombre_completo primer_apellido segundo_apellido
-			titular voornaam achternaam naam tussenvoegsel roepnaam volledige_naam`, 1),
-			parseHints(`doctor physician medecin arzt aerztin medico arts contact cliente kunde klant client
-			customer patient patiente paciente employee mitarbeiter empleado werknemer`, 0.6)...),
-	},
-	{
-		entity: "ADDRESS", role: RoleDirect, prior: 0.75, validator: "house-number+street-type", minShare: 0.5, rank: 2,
-		sensitivity: SensitivityModerate, neg: union(negDirect, tokenSet("email mail ip mac web url")), check: checkAddress,
-		hints: parseHints(`address addr street street_address address_line address_line1 address_line_1
-			address1 home_address house_number adresse anschrift strasse strasse_hausnummer hausnummer
-			wohnadresse adresse_postale rue voie direccion domicilio calle direccion_postal adres straat
-			huisnummer straatnaam woonadres`, 1),
-	},
-	{
-		entity: "DATE_OF_BIRTH", role: RoleDirect, prior: 0.7, validator: "date+age-spread", minShare: 0.5, rank: 3,
-		sensitivity: SensitivityModerate, neg: union(negDirect, tokenSet("year month")), check: checkDate, column: dobColumn,
-		hints: parseHints(`dob birth_date birthdate date_of_birth birthday born date_birth geburtsdatum geb_datum
-			gebdatum geboren geburtstag date_de_naissance date_naissance ddn naissance fecha_de_nacimiento
-			fecha_nacimiento nacimiento geboortedatum geboren_op`, 1),
-	},
-	{
-		entity: "USERNAME", role: RoleDirect, prior: 0.2, validator: "login-shape", minShare: 0.5, rank: 1,
-		sensitivity: SensitivityModerate, neg: negDirect, check: checkUsername,
-		hints: parseHints(`username user_name login user_login login_name screen_name screenname handle
-			nickname user_handle benutzername benutzer anmeldename identifiant pseudo nom_utilisateur
-			login_utilisateur usuario nombre_usuario nombre_de_usuario alias gebruikersnaam gebruiker inlognaam`, 1),
-	},
-	{
-		entity: "UUID", role: RoleIdentifier, prior: 0.9, validator: "rfc4122-shape", minShare: 0.8, rank: 2,
-		sensitivity: SensitivityLow, neg: union(negDirect, negID), check: checkUUID,
-	},
-	// Quasi-identifiers.
-	{
-		entity: "POSTAL_CODE", role: RoleQuasi, prior: 0.3, validator: "postal-code-shape", minShare: 0.6, rank: 2,
-		subPrior:    map[string]float64{"NL": 0.75, "GB": 0.75, "FR": 0.6},
-		sensitivity: SensitivityLow, neg: negSoft, check: checkPostal,
-		hints: parseHints(`zip zipcode zip_code postal_code postcode post_code postalcode postal plz postleitzahl
-			code_postal cp codigo_postal cod_postal postcode_klant`, 1),
-	},
-	{
-		entity: "AGE", role: RoleQuasi, prior: 0.45, validator: "integer-0-120", minShare: 0.8, rank: 2,
-		sensitivity: SensitivityLow, neg: negSoft, check: checkAge, column: ageColumn,
-		hints: parseHints(`age age_years alter lebensalter age_ans edad leeftijd`, 1),
-	},
-	{
-		entity: "BIRTH_YEAR", role: RoleQuasi, prior: 0.4, validator: "year-1900-now", minShare: 0.8, rank: 2,
-		sensitivity: SensitivityLow, neg: negSoft, check: checkYear,
-		hints: parseHints(`birth_year year_of_birth yob birthyear geburtsjahr jahrgang annee_naissance
-			annee_de_naissance ano_nacimiento anio_nacimiento ano_de_nacimiento geboortejaar`, 1),
-	},
-	{
-		entity: "GENDER", role: RoleQuasi, prior: 0.9, validator: "gender-vocabulary", minShare: 0.8, rank: 3,
-		sensitivity: SensitivityLow, neg: negSoft, check: vocabCheck(genderVocab), column: genderColumn,
-		hints: parseHints(`gender sex geschlecht anrede sexe genre civilite sexo genero geslacht aanhef`, 1),
-	},
-	softEntity("CITY", RoleQuasi, 0, nil, `city town place_of_residence residence ort stadt wohnort
-		ville commune localite ciudad municipio localidad poblacion plaats woonplaats gemeente stad`),
-	softEntity("GEO", RoleQuasi, 0.55, countryVocab, `country state region province county area territory
-		land bundesland kreis landkreis pays region departement province provincia comunidad pais
-		comunidad_autonoma provincie`),
-	{
-		entity: "GEO", subtype: "COORDINATE", role: RoleQuasi, prior: 0.5, validator: "lat-lon-range", minShare: 0.8, rank: 2,
-		sensitivity: SensitivityModerate, neg: negSoft, check: checkCoordinate,
-		hints: parseHints(`latitude longitude lat lon lng long geo_lat geo_lon coordinates gps breitengrad
-			laengengrad breite laenge latitud longitud breedtegraad lengtegraad`, 1),
-	},
-	softEntity("NATIONALITY", RoleQuasi, 0.5, countryVocab, `nationality citizenship native_country
-		country_of_birth birth_country nation staatsangehoerigkeit staatsangehorigkeit nationalitaet
-		geburtsland nationalite pays_de_naissance nacionalidad pais_de_nacimiento nationaliteit geboorteland`),
-	softEntity("OCCUPATION", RoleQuasi, 0.6, occupationVocab, `occupation job job_title jobtitle profession
-		position title role beruf taetigkeit berufsbezeichnung stelle profession metier poste emploi fonction
-		profesion ocupacion puesto empleo cargo beroep functie functietitel`),
-	softEntity("EMPLOYMENT", RoleQuasi, 0.6, employmentVocab, `workclass work_class employment employment_status
-		employment_type employer contract_type beschaeftigung beschaeftigungsart arbeitgeber arbeitsverhaeltnis
-		employeur type_de_contrat contrat empleador tipo_contrato situacion_laboral werkgever dienstverband
-		contractvorm`),
-	softEntity("MARITAL_STATUS", RoleQuasi, 0.6, maritalVocab, `marital_status marital civil_status
-		relationship_status familienstand situation_familiale etat_civil situation_matrimoniale estado_civil
-		burgerlijke_staat`),
-	softEntity("EDUCATION", RoleQuasi, 0.6, educationVocab, `education degree schooling qualification
-		education_level highest_degree bildung abschluss schulabschluss bildungsabschluss ausbildung education
-		diplome niveau_etudes niveau_d_etudes educacion estudios nivel_estudios nivel_educativo titulacion
-		opleiding opleidingsniveau`),
-	{
-		entity: "DATE", role: RoleQuasi, prior: 0.55, validator: "date-layout", minShare: 0.8, rank: 1,
-		sensitivity: SensitivityLow, neg: negSoft, check: checkDate,
-		hints: parseHints(`date datum fecha datetime timestamp created_at updated_at visit_date admission_date
-			discharge_date hire_date start_date end_date eintrittsdatum aufnahmedatum date_admission
-			date_entree fecha_alta fecha_pedido datum_opname`, 0.6),
-	},
-	// Sensitive attributes.
-	{
-		entity: "HEALTH", role: RoleSensitive, prior: 0.6, validator: "icd10-shape", soft: true, minShare: 0.5, rank: 2,
-		sensitivity: SensitivityHigh, neg: negSoft, check: checkHealth,
-		hints: parseHints(`diagnosis diagnoses icd icd10 icd_10 icd_code condition disease medication medications
-			treatment illness health medical_condition allergy allergies symptoms diagnose krankheit befund
-			medikament medikation behandlung erkrankung diagnostic maladie traitement medicament pathologie
-			diagnostico enfermedad tratamiento medicamento patologia ziekte behandeling medicatie aandoening`, 1),
-	},
-	softEntity("RELIGION", RoleSensitive, 0.6, religionVocab, `religion faith denomination religious_affiliation
-		konfession religionszugehoerigkeit religionszugehorigkeit kirchensteuer glaube religion confession culte
-		religion confesion creencia religie geloof kerkgenootschap geloofsovertuiging`),
-	softEntity("ETHNICITY", RoleSensitive, 0.6, ethnicityVocab, `race ethnicity ethnic_origin ethnic_group
-		ethnie herkunft abstammung origine_ethnique ethnie etnia raza origen_etnico etniciteit afkomst herkomst`),
-	{
-		entity: "INCOME", role: RoleSensitive, prior: 0.3, validator: "amount", soft: true, minShare: 0.5, rank: 2,
-		sensitivity: SensitivityModerate, neg: negSoft, check: checkAmount,
-		hints: parseHints(`salary income wage wages pay compensation earnings salary_class annual_income
-			gehalt lohn einkommen verdienst bruttogehalt jahresgehalt salaire revenu revenus remuneration
-			salario sueldo ingresos salaris loon inkomen brutoloon jaarsalaris`, 1),
-	},
-	softEntity("SEXUAL_ORIENTATION", RoleSensitive, 0, nil, `sexual_orientation orientation sexuality
-		sexuelle_orientierung orientation_sexuelle orientacion_sexual seksuele_orientatie geaardheid`),
-	softEntity("POLITICAL_OPINION", RoleSensitive, 0, nil, `political_party party_affiliation politics
-		political_opinion partei parteizugehoerigkeit parti_politique opinion_politique partido_politico
-		afiliacion_politica politieke_partij politieke_voorkeur`),
-	softEntity("TRADE_UNION", RoleSensitive, 0, nil, `union_member trade_union union_membership gewerkschaft
-		gewerkschaftsmitglied syndicat syndique sindicato afiliacion_sindical vakbond vakbondslid`),
-	softEntity("CRIMINAL_RECORD", RoleSensitive, 0, nil, `criminal_record conviction convictions offence offense
-		vorstrafe vorstrafen strafregister fuehrungszeugnis casier_judiciaire condamnation antecedentes_penales
-		strafblad veroordeling`),
-	softEntity("BIOMETRIC", RoleSensitive, 0, nil, `fingerprint biometric biometrics face_template iris_scan
-		fingerabdruck biometrie empreinte empreinte_digitale huella huella_dactilar vingerafdruk`),
-	{
-		entity: "CREDENTIAL", role: RoleSensitive, prior: 0.3, validator: "secret-shape", soft: true, minShare: 0.5, rank: 2,
-		sensitivity: SensitivityHigh, neg: tokenSet("is has flag count cnt reset expires expiry changed updated length policy type"),
-		check: checkSecret,
-		hints: parseHints(`password passwd pwd pass_hash password_hash secret api_key apikey api_secret token
-			access_token refresh_token auth_token private_key passwort kennwort mot_de_passe mdp contrasena
-			clave wachtwoord`, 1),
-	},
-}
+var entities = sync.OnceValue(func() []*entityDef {
+	return []*entityDef{
+		{
+			entity: "EMAIL", role: RoleDirect, prior: 0.8, validator: "net/mail+public-suffix", minShare: 0.5, rank: 3,
+			sensitivity: SensitivityModerate, neg: negDirect, check: checkEmail,
+			hints: parseHints(`email e_mail mail email_address emailaddress mail_address contact_email
+				emailadresse mailadresse e_mail_adresse courriel mel adresse_email adresse_mail adresse_electronique
+				correo correo_electronico email_cliente emailadres mailadres e_mailadres`, 1),
+		},
+		{
+			entity: "PHONE", role: RoleDirect, prior: 0.75, validator: "libphonenumber IsValidNumber", minShare: 0.5, rank: 3, expensive: true,
+			sensitivity: SensitivityModerate, neg: negDirect, check: checkPhone,
+			hints: parseHints(`phone phone_number phonenumber telephone telephone_number tel mobile mobile_phone
+				mobile_number cell cellphone cell_phone fax contact_number telefon telefonnummer tel_nr telnr handy
+				handynummer mobilnummer mobiltelefon rufnummer festnetz telephone portable num_tel numero_telephone
+				numero_de_telephone tel_portable telefono movil celular tlf numero_telefono telefono_movil telefoon
+				telefoonnummer mobiel mobiel_nummer mobiele_nummer gsm gsm_nummer`, 1),
+		},
+		{
+			entity: "CREDIT_CARD", role: RoleDirect, chance: 0.10, validator: "luhn+iin", minShare: 0.5, rank: 5,
+			sensitivity: SensitivityHigh, neg: negDirect, check: checkCard,
+			hints: parseHints(`credit_card creditcard card_number cardnumber cc_num cc_number pan card kreditkarte
+				kreditkartennummer kartennummer carte_bancaire numero_carte numero_de_carte cb carte tarjeta
+				numero_tarjeta tarjeta_credito numero_de_tarjeta kaartnummer creditcardnummer`, 1),
+		},
+		{
+			entity: "IBAN", role: RoleDirect, chance: 0.0103, validator: "iban-mod97", minShare: 0.5, rank: 5,
+			sensitivity: SensitivityHigh, neg: negDirect, check: checkIBAN,
+			hints: parseHints(`iban bank_account account_number bank_account_number kontonummer bankverbindung
+				konto rib numero_compte numero_de_compte compte_bancaire cuenta numero_cuenta cuenta_bancaria ccc
+				rekeningnummer bankrekening rekening`, 1),
+		},
+		nationalID("US_SSN", "ssn-area-group-serial", 0, 0.7, checkSSN),
+		nationalID("NL_BSN", "bsn-11-check", 0.09, 0, checkBSN),
+		nationalID("FR_NIR", "nir-key-mod97", 0.0103, 0, checkNIR),
+		nationalID("UK_NINO", "nino-prefix-rules", 0, 0.8, checkNINO),
+		nationalID("DE_TAX_ID", "iso7064-mod11-10", 0.10, 0, checkSteuerID),
+		nationalID("ES_DNI", "dni-mod23-letter", 0.043, 0, checkDNI),
+		nationalID("BE_RRN", "rrn-mod97", 0.0206, 0, checkRRN),
+		{
+			entity: "IP_ADDRESS", role: RoleDirect, prior: 0.85, validator: "net/netip", minShare: 0.5, rank: 3,
+			sensitivity: SensitivityModerate, neg: negDirect, check: checkIP, column: ipColumn,
+			hints: parseHints(`ip ip_address ipaddress ip_addr client_ip remote_addr remote_ip src_ip source_ip
+				dst_ip user_ip ipv4 ipv6 ip_adresse adresse_ip direccion_ip ip_adres`, 1),
+		},
+		{
+			entity: "MAC_ADDRESS", role: RoleDirect, prior: 0.85, validator: "mac-regex", minShare: 0.5, rank: 3,
+			sensitivity: SensitivityModerate, neg: negDirect, check: checkMAC,
+			hints: parseHints(`mac mac_address macaddress mac_addr hw_address device_mac mac_adresse adresse_mac
+				direccion_mac mac_adres`, 1),
+		},
+		{
+			entity: "URL", role: RoleDirect, prior: 0.75, validator: "net/url", minShare: 0.5, rank: 2,
+			sensitivity: SensitivityModerate, neg: negDirect, check: checkURL, column: urlColumn,
+			hints: append(parseHints(`homepage website web_site personal_website profile_url social_profile linkedin
+				twitter facebook instagram webseite homepage_url site_web site_personnel sitio_web pagina_web
+				pagina_personal persoonlijke_website`, 1), parseHints(`url link uri href`, 0.6)...),
+		},
+		{
+			entity: "PERSON_NAME", role: RoleDirect, prior: 0.85, validator: "name-dictionary", minShare: 0.3, minShareBare: 0.6, rank: 2,
+			coverage: 0.7, column: nameColumn,
+			sensitivity: SensitivityModerate, neg: union(negDirect, negPerson), check: checkPersonName,
+			hints: append(parseHints(`name full_name fullname first_name firstname given_name givenname last_name
+				lastname surname family_name familyname middle_name maiden_name customer_name client_name
+				contact_name contact_person patient_name employee_name person cardholder account_holder holder
+				vorname nachname familienname geburtsname name_kunde kundenname prenom nom nom_de_famille
+				nom_complet nom_prenom nombre apellido apellidos nombre_completo primer_apellido segundo_apellido
+				titular voornaam achternaam naam tussenvoegsel roepnaam volledige_naam`, 1),
+				parseHints(`doctor physician medecin arzt aerztin medico arts contact cliente kunde klant client
+				customer patient patiente paciente employee mitarbeiter empleado werknemer`, 0.6)...),
+		},
+		{
+			entity: "ADDRESS", role: RoleDirect, prior: 0.75, validator: "house-number+street-type", minShare: 0.5, rank: 2,
+			sensitivity: SensitivityModerate, neg: union(negDirect, tokenSet("email mail ip mac web url")), check: checkAddress,
+			hints: parseHints(`address addr street street_address address_line address_line1 address_line_1
+				address1 home_address house_number adresse anschrift strasse strasse_hausnummer hausnummer
+				wohnadresse adresse_postale rue voie direccion domicilio calle direccion_postal adres straat
+				huisnummer straatnaam woonadres`, 1),
+		},
+		{
+			entity: "DATE_OF_BIRTH", role: RoleDirect, prior: 0.7, validator: "date+age-spread", minShare: 0.5, rank: 3,
+			sensitivity: SensitivityModerate, neg: union(negDirect, tokenSet("year month")), check: checkDate, column: dobColumn,
+			hints: parseHints(`dob birth_date birthdate date_of_birth birthday born date_birth geburtsdatum geb_datum
+				gebdatum geboren geburtstag date_de_naissance date_naissance ddn naissance fecha_de_nacimiento
+				fecha_nacimiento nacimiento geboortedatum geboren_op`, 1),
+		},
+		{
+			entity: "USERNAME", role: RoleDirect, prior: 0.2, validator: "login-shape", minShare: 0.5, rank: 1,
+			sensitivity: SensitivityModerate, neg: negDirect, check: checkUsername,
+			hints: parseHints(`username user_name login user_login login_name screen_name screenname handle
+				nickname user_handle benutzername benutzer anmeldename identifiant pseudo nom_utilisateur
+				login_utilisateur usuario nombre_usuario nombre_de_usuario alias gebruikersnaam gebruiker inlognaam`, 1),
+		},
+		{
+			entity: "UUID", role: RoleIdentifier, prior: 0.9, validator: "rfc4122-shape", minShare: 0.8, rank: 2,
+			sensitivity: SensitivityLow, neg: union(negDirect, negID), check: checkUUID,
+		},
+		// Quasi-identifiers.
+		{
+			entity: "POSTAL_CODE", role: RoleQuasi, prior: 0.3, validator: "postal-code-shape", minShare: 0.6, rank: 2,
+			subPrior:    map[string]float64{"NL": 0.75, "GB": 0.75, "FR": 0.6},
+			sensitivity: SensitivityLow, neg: negSoft, check: checkPostal,
+			hints: parseHints(`zip zipcode zip_code postal_code postcode post_code postalcode postal plz postleitzahl
+				code_postal cp codigo_postal cod_postal postcode_klant`, 1),
+		},
+		{
+			entity: "AGE", role: RoleQuasi, prior: 0.45, validator: "integer-0-120", minShare: 0.8, rank: 2,
+			sensitivity: SensitivityLow, neg: negSoft, check: checkAge, column: ageColumn,
+			hints: parseHints(`age age_years alter lebensalter age_ans edad leeftijd`, 1),
+		},
+		{
+			entity: "BIRTH_YEAR", role: RoleQuasi, prior: 0.4, validator: "year-1900-now", minShare: 0.8, rank: 2,
+			sensitivity: SensitivityLow, neg: negSoft, check: checkYear,
+			hints: parseHints(`birth_year year_of_birth yob birthyear geburtsjahr jahrgang annee_naissance
+				annee_de_naissance ano_nacimiento anio_nacimiento ano_de_nacimiento geboortejaar`, 1),
+		},
+		{
+			entity: "GENDER", role: RoleQuasi, prior: 0.9, validator: "gender-vocabulary", minShare: 0.8, rank: 3,
+			sensitivity: SensitivityLow, neg: negSoft, check: vocabCheck(genderVocab), column: genderColumn,
+			hints: parseHints(`gender sex geschlecht anrede sexe genre civilite sexo genero geslacht aanhef`, 1),
+		},
+		softEntity("CITY", RoleQuasi, 0, nil, `city town place_of_residence residence ort stadt wohnort
+			ville commune localite ciudad municipio localidad poblacion plaats woonplaats gemeente stad`),
+		softEntity("GEO", RoleQuasi, 0.55, countryVocab, `country state region province county area territory
+			land bundesland kreis landkreis pays region departement province provincia comunidad pais
+			comunidad_autonoma provincie`),
+		{
+			entity: "GEO", subtype: "COORDINATE", role: RoleQuasi, prior: 0.5, validator: "lat-lon-range", minShare: 0.8, rank: 2,
+			sensitivity: SensitivityModerate, neg: negSoft, check: checkCoordinate,
+			hints: parseHints(`latitude longitude lat lon lng long geo_lat geo_lon coordinates gps breitengrad
+				laengengrad breite laenge latitud longitud breedtegraad lengtegraad`, 1),
+		},
+		softEntity("NATIONALITY", RoleQuasi, 0.5, countryVocab, `nationality citizenship native_country
+			country_of_birth birth_country nation staatsangehoerigkeit staatsangehorigkeit nationalitaet
+			geburtsland nationalite pays_de_naissance nacionalidad pais_de_nacimiento nationaliteit geboorteland`),
+		softEntity("OCCUPATION", RoleQuasi, 0.6, occupationVocab, `occupation job job_title jobtitle profession
+			position title role beruf taetigkeit berufsbezeichnung stelle profession metier poste emploi fonction
+			profesion ocupacion puesto empleo cargo beroep functie functietitel`),
+		softEntity("EMPLOYMENT", RoleQuasi, 0.6, employmentVocab, `workclass work_class employment employment_status
+			employment_type employer contract_type beschaeftigung beschaeftigungsart arbeitgeber arbeitsverhaeltnis
+			employeur type_de_contrat contrat empleador tipo_contrato situacion_laboral werkgever dienstverband
+			contractvorm`),
+		softEntity("MARITAL_STATUS", RoleQuasi, 0.6, maritalVocab, `marital_status marital civil_status
+			relationship_status familienstand situation_familiale etat_civil situation_matrimoniale estado_civil
+			burgerlijke_staat`),
+		softEntity("EDUCATION", RoleQuasi, 0.6, educationVocab, `education degree schooling qualification
+			education_level highest_degree bildung abschluss schulabschluss bildungsabschluss ausbildung education
+			diplome niveau_etudes niveau_d_etudes educacion estudios nivel_estudios nivel_educativo titulacion
+			opleiding opleidingsniveau`),
+		{
+			entity: "DATE", role: RoleQuasi, prior: 0.55, validator: "date-layout", minShare: 0.8, rank: 1,
+			sensitivity: SensitivityLow, neg: negSoft, check: checkDate,
+			hints: parseHints(`date datum fecha datetime timestamp created_at updated_at visit_date admission_date
+				discharge_date hire_date start_date end_date eintrittsdatum aufnahmedatum date_admission
+				date_entree fecha_alta fecha_pedido datum_opname`, 0.6),
+		},
+		// Sensitive attributes.
+		{
+			entity: "HEALTH", role: RoleSensitive, prior: 0.6, validator: "icd10-shape", soft: true, minShare: 0.5, rank: 2,
+			sensitivity: SensitivityHigh, neg: negSoft, check: checkHealth,
+			hints: parseHints(`diagnosis diagnoses icd icd10 icd_10 icd_code condition disease medication medications
+				treatment illness health medical_condition allergy allergies symptoms diagnose krankheit befund
+				medikament medikation behandlung erkrankung diagnostic maladie traitement medicament pathologie
+				diagnostico enfermedad tratamiento medicamento patologia ziekte behandeling medicatie aandoening`, 1),
+		},
+		softEntity("RELIGION", RoleSensitive, 0.6, religionVocab, `religion faith denomination religious_affiliation
+			konfession religionszugehoerigkeit religionszugehorigkeit kirchensteuer glaube religion confession culte
+			religion confesion creencia religie geloof kerkgenootschap geloofsovertuiging`),
+		softEntity("ETHNICITY", RoleSensitive, 0.6, ethnicityVocab, `race ethnicity ethnic_origin ethnic_group
+			ethnie herkunft abstammung origine_ethnique ethnie etnia raza origen_etnico etniciteit afkomst herkomst`),
+		{
+			entity: "INCOME", role: RoleSensitive, prior: 0.3, validator: "amount", soft: true, minShare: 0.5, rank: 2,
+			sensitivity: SensitivityModerate, neg: negSoft, check: checkAmount,
+			hints: parseHints(`salary income wage wages pay compensation earnings salary_class annual_income
+				gehalt lohn einkommen verdienst bruttogehalt jahresgehalt salaire revenu revenus remuneration
+				salario sueldo ingresos salaris loon inkomen brutoloon jaarsalaris`, 1),
+		},
+		softEntity("SEXUAL_ORIENTATION", RoleSensitive, 0, nil, `sexual_orientation orientation sexuality
+			sexuelle_orientierung orientation_sexuelle orientacion_sexual seksuele_orientatie geaardheid`),
+		softEntity("POLITICAL_OPINION", RoleSensitive, 0, nil, `political_party party_affiliation politics
+			political_opinion partei parteizugehoerigkeit parti_politique opinion_politique partido_politico
+			afiliacion_politica politieke_partij politieke_voorkeur`),
+		softEntity("TRADE_UNION", RoleSensitive, 0, nil, `union_member trade_union union_membership gewerkschaft
+			gewerkschaftsmitglied syndicat syndique sindicato afiliacion_sindical vakbond vakbondslid`),
+		softEntity("CRIMINAL_RECORD", RoleSensitive, 0, nil, `criminal_record conviction convictions offence offense
+			vorstrafe vorstrafen strafregister fuehrungszeugnis casier_judiciaire condamnation antecedentes_penales
+			strafblad veroordeling`),
+		softEntity("BIOMETRIC", RoleSensitive, 0, nil, `fingerprint biometric biometrics face_template iris_scan
+			fingerabdruck biometrie empreinte empreinte_digitale huella huella_dactilar vingerafdruk`),
+		{
+			entity: "CREDENTIAL", role: RoleSensitive, prior: 0.3, validator: "secret-shape", soft: true, minShare: 0.5, rank: 2,
+			sensitivity: SensitivityHigh, neg: tokenSet("is has flag count cnt reset expires expiry changed updated length policy type"),
+			check: checkSecret,
+			hints: parseHints(`password passwd pwd pass_hash password_hash secret api_key apikey api_secret token
+				access_token refresh_token auth_token private_key passwort kennwort mot_de_passe mdp contrasena
+				clave wachtwoord`, 1),
+		},
+	}
+})
 
 // idHints name person keys and pseudonymous IDs (identifier role when the
 // values are unique enough).
-var idHints = parseHints(`id uuid guid key customer_id user_id userid client_id patient_id employee_id member_id
+var idHints = sync.OnceValue(func() []hint {
+	return parseHints(`id uuid guid key customer_id user_id userid client_id patient_id employee_id member_id
 	person_id account_id subscriber_id contact_id kundennummer kunden_id kundennr kunden_nr personalnummer
 	mitarbeiter_id mitarbeiternummer patientennummer patienten_id mitgliedsnummer num_patient id_patient
 	numero_patient id_client numero_client num_client matricule id_cliente numero_cliente id_usuario id_paciente
 	numero_empleado klantnummer klant_id patientnummer personeelsnummer lidnummer relatienummer
 	sessie_id session_id device_id visitor_id`, 1)
+})
 
 func nationalID(sub, validator string, chance, prior float64, check checkFunc) *entityDef {
 	return &entityDef{
@@ -456,9 +461,9 @@ func phoneChars(v string) (digits int, sep, intl, ok bool) {
 }
 
 var (
-	reDateLike    = regexp.MustCompile(`^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$`)
-	reDecimal     = regexp.MustCompile(`^-?\d+[.,]\d{1,2}$`)
-	reVersionLike = regexp.MustCompile(`^\d{1,3}(?:\.\d{1,4}){1,3}$`)
+	reDateLike    = lazyRE(`^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$`)
+	reDecimal     = lazyRE(`^-?\d+[.,]\d{1,2}$`)
+	reVersionLike = lazyRE(`^\d{1,3}(?:\.\d{1,4}){1,3}$`)
 )
 
 func checkPhone(v string, cx *checkCtx) (bool, bool, string) {

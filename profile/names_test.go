@@ -32,7 +32,7 @@ func TestNormalizeName(t *testing.T) {
 }
 
 func entityDefOf(entity, subtype string) *entityDef {
-	for _, d := range entities {
+	for _, d := range entities() {
 		if d.entity == entity && (subtype == "" || d.subtype == subtype) {
 			return d
 		}

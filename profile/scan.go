@@ -2,7 +2,6 @@ package profile
 
 import (
 	"net/netip"
-	"regexp"
 	"sort"
 	"strings"
 )
@@ -49,7 +48,7 @@ func (o *ScanOptions) regions() []string {
 // scanner finds candidates with a regular expression and validates each.
 type scanner struct {
 	entity string
-	re     *regexp.Regexp
+	re     lazyRegexp
 	// keywords, when set, must appear within 40 bytes before the match:
 	// for checksums that random numbers pass too often in prose.
 	keywords []string
@@ -57,13 +56,13 @@ type scanner struct {
 }
 
 var scanners = []scanner{
-	{entity: "EMAIL", re: regexp.MustCompile(`[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`),
+	{entity: "EMAIL", re: lazyRE(`[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`),
 		valid: func(s string, _ *ScanOptions) (string, bool) { return "", validEmail(s) }},
-	{entity: "IBAN", re: regexp.MustCompile(`\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b`),
+	{entity: "IBAN", re: lazyRE(`\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b`),
 		valid: func(s string, _ *ScanOptions) (string, bool) { c, ok := ValidIBAN(s); return c, ok }},
-	{entity: "CREDIT_CARD", re: regexp.MustCompile(`\b[0-9](?:[ -]?[0-9]){11,18}\b`),
+	{entity: "CREDIT_CARD", re: lazyRE(`\b[0-9](?:[ -]?[0-9]){11,18}\b`),
 		valid: func(s string, _ *ScanOptions) (string, bool) { return ValidCard(s) }},
-	{entity: "NATIONAL_ID", re: regexp.MustCompile(`\b[0-9]{3}[- ][0-9]{2}[- ][0-9]{4}\b`),
+	{entity: "NATIONAL_ID", re: lazyRE(`\b[0-9]{3}[- ][0-9]{2}[- ][0-9]{4}\b`),
 		valid: func(s string, _ *ScanOptions) (string, bool) {
 			if s[3] != s[6] {
 				return "", false
@@ -71,21 +70,21 @@ var scanners = []scanner{
 			_, ok := ValidSSN(s)
 			return "US_SSN", ok
 		}},
-	{entity: "NATIONAL_ID", re: regexp.MustCompile(`\b[A-Za-z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-Da-d]\b`),
+	{entity: "NATIONAL_ID", re: lazyRE(`\b[A-Za-z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-Da-d]\b`),
 		valid: func(s string, _ *ScanOptions) (string, bool) { return "UK_NINO", ValidNINO(strings.ToUpper(s)) }},
-	{entity: "NATIONAL_ID", re: regexp.MustCompile(`\b[1-478] ?[0-9]{2} ?[0-9]{2} ?(?:[0-9]{2}|2[ABab]) ?[0-9]{3} ?[0-9]{3} ?[0-9]{2}\b`),
+	{entity: "NATIONAL_ID", re: lazyRE(`\b[1-478] ?[0-9]{2} ?[0-9]{2} ?(?:[0-9]{2}|2[ABab]) ?[0-9]{3} ?[0-9]{3} ?[0-9]{2}\b`),
 		valid: func(s string, _ *ScanOptions) (string, bool) { return "FR_NIR", ValidNIR(s) }},
-	{entity: "NATIONAL_ID", re: regexp.MustCompile(`\b[XYZ]?[0-9]{7,8}-?[A-Z]\b`),
+	{entity: "NATIONAL_ID", re: lazyRE(`\b[XYZ]?[0-9]{7,8}-?[A-Z]\b`),
 		valid: func(s string, _ *ScanOptions) (string, bool) { return ValidDNI(s) }},
-	{entity: "NATIONAL_ID", re: regexp.MustCompile(`\b[0-9]{2}\.[0-9]{2}\.[0-9]{2}-[0-9]{3}\.[0-9]{2}\b`),
+	{entity: "NATIONAL_ID", re: lazyRE(`\b[0-9]{2}\.[0-9]{2}\.[0-9]{2}-[0-9]{3}\.[0-9]{2}\b`),
 		valid: func(s string, _ *ScanOptions) (string, bool) { return "BE_RRN", ValidRRN(s) }},
-	{entity: "NATIONAL_ID", re: regexp.MustCompile(`\b[0-9]{4}\.?[0-9]{2}\.?[0-9]{3}\b|\b[0-9]{9}\b`),
+	{entity: "NATIONAL_ID", re: lazyRE(`\b[0-9]{4}\.?[0-9]{2}\.?[0-9]{3}\b|\b[0-9]{9}\b`),
 		keywords: []string{"bsn", "burgerservicenummer", "sofinummer", "sofi"},
 		valid:    func(s string, _ *ScanOptions) (string, bool) { return "NL_BSN", ValidBSN(s) }},
-	{entity: "NATIONAL_ID", re: regexp.MustCompile(`\b[0-9]{2} ?[0-9]{3} ?[0-9]{3} ?[0-9]{3}\b`),
+	{entity: "NATIONAL_ID", re: lazyRE(`\b[0-9]{2} ?[0-9]{3} ?[0-9]{3} ?[0-9]{3}\b`),
 		keywords: []string{"steuer", "idnr", "identifikationsnummer", "tax id", "tin"},
 		valid:    func(s string, _ *ScanOptions) (string, bool) { return "DE_TAX_ID", ValidSteuerID(s) }},
-	{entity: "IP_ADDRESS", re: regexp.MustCompile(`\b(?:[0-9]{1,3}\.){3}[0-9]{1,3}\b|\b(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{1,4}\b|\b(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4})?\b`),
+	{entity: "IP_ADDRESS", re: lazyRE(`\b(?:[0-9]{1,3}\.){3}[0-9]{1,3}\b|\b(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{1,4}\b|\b(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4})?\b`),
 		valid: func(s string, _ *ScanOptions) (string, bool) {
 			a, err := netip.ParseAddr(s)
 			if err != nil || versionLikeIP(s) {
@@ -93,9 +92,9 @@ var scanners = []scanner{
 			}
 			return "", a.IsValid()
 		}},
-	{entity: "MAC_ADDRESS", re: regexp.MustCompile(`\b[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}\b|\b[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}\b`),
+	{entity: "MAC_ADDRESS", re: lazyRE(`\b[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}\b|\b[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}\b`),
 		valid: func(s string, _ *ScanOptions) (string, bool) { return "", reMAC.MatchString(s) }},
-	{entity: "PHONE", re: regexp.MustCompile(`(?:\+|\b00|\(|\b)[0-9][0-9 ().\-/]{5,20}[0-9]\b`),
+	{entity: "PHONE", re: lazyRE(`(?:\+|\b00|\(|\b)[0-9][0-9 ().\-/]{5,20}[0-9]\b`),
 		valid: func(s string, o *ScanOptions) (string, bool) {
 			digits, sep, intl, ok := phoneChars(s)
 			if !ok || digits < 8 || (!sep && !intl) {

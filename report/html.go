@@ -8,63 +8,69 @@ import (
 	"io"
 	"math"
 	"slices"
+	"sync"
 	"time"
 )
 
 //go:embed report.html.tmpl
 var pageTemplate string
 
-var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"figval":    figValue,
-	"threshold": figThreshold,
-	"meets":     figMeets,
-	"num": func(v any) string {
-		var f float64
-		switch x := v.(type) {
-		case float64:
-			f = x
-		case Float:
-			f = float64(x)
-		case int:
-			f = float64(x)
-		default:
-			return "—"
-		}
-		if math.IsNaN(f) {
-			return "—"
-		}
-		return trimFloat(roundSig(f, 4))
-	},
-	"numptr": func(v *float64) string {
-		if v == nil || math.IsNaN(*v) {
-			return "—"
-		}
-		return trimFloat(roundSig(*v, 4))
-	},
-	"pct": pct,
-	// has reports whether list holds s (a summary sentence shown as a
-	// warning above is not repeated below it).
-	"has":  func(list []string, s string) bool { return slices.Contains(list, s) },
-	"time": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
-	"rows": func(n *int64) string {
-		if n == nil {
-			return "—"
-		}
-		return trimFloat(float64(*n))
-	},
-	"intptr": func(n *int) string {
-		if n == nil {
-			return "—"
-		}
-		return trimFloat(float64(*n))
-	},
-	"gateval": func(g Gate) string {
-		if g.Value == nil {
-			return "not measured"
-		}
-		return trimFloat(roundSig(*g.Value, 4))
-	},
-}).Parse(pageTemplate))
+// page is parsed on first use, not at every command's start-up.
+var page = sync.OnceValue(func() *template.Template { return template.Must(newPage()) })
+
+func newPage() (*template.Template, error) {
+	return template.New("report").Funcs(template.FuncMap{
+		"figval":    figValue,
+		"threshold": figThreshold,
+		"meets":     figMeets,
+		"num": func(v any) string {
+			var f float64
+			switch x := v.(type) {
+			case float64:
+				f = x
+			case Float:
+				f = float64(x)
+			case int:
+				f = float64(x)
+			default:
+				return "—"
+			}
+			if math.IsNaN(f) {
+				return "—"
+			}
+			return trimFloat(roundSig(f, 4))
+		},
+		"numptr": func(v *float64) string {
+			if v == nil || math.IsNaN(*v) {
+				return "—"
+			}
+			return trimFloat(roundSig(*v, 4))
+		},
+		"pct": pct,
+		// has reports whether list holds s (a summary sentence shown as a
+		// warning above is not repeated below it).
+		"has":  func(list []string, s string) bool { return slices.Contains(list, s) },
+		"time": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
+		"rows": func(n *int64) string {
+			if n == nil {
+				return "—"
+			}
+			return trimFloat(float64(*n))
+		},
+		"intptr": func(n *int) string {
+			if n == nil {
+				return "—"
+			}
+			return trimFloat(float64(*n))
+		},
+		"gateval": func(g Gate) string {
+			if g.Value == nil {
+				return "not measured"
+			}
+			return trimFloat(roundSig(*g.Value, 4))
+		},
+	}).Parse(pageTemplate)
+}
 
 func figValue(f Figure) string {
 	if f.Value == nil {
@@ -144,7 +150,7 @@ func WriteHTML(w io.Writer, r *Report) error {
 		v.DCRChart = columnsSVG("Distance of released rows to the closest real row", labels, a, b, "to training rows", name, "share of released rows")
 	}
 	var buf bytes.Buffer
-	if err := page.Execute(&buf, v); err != nil {
+	if err := page().Execute(&buf, v); err != nil {
 		return err
 	}
 	_, err := w.Write(buf.Bytes())
