@@ -1,6 +1,6 @@
 module github.com/veil-data/veil
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/apache/thrift v0.14.2

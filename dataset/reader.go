@@ -1,8 +1,10 @@
 package dataset
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,15 +60,20 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("unknown format %q (want csv or parquet)", s)
 }
 
+// ErrUnknownFormat is returned (wrapped, with the path) when a path's name
+// does not say whether it is CSV or Parquet; the caller names the option
+// that would.
+var ErrUnknownFormat = errors.New("cannot tell the format")
+
 // FormatOf returns the format implied by path's extension.
 func FormatOf(path string) (Format, error) {
 	ext := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
 	if ext == "" {
-		return "", fmt.Errorf("%s: cannot tell the format from the name (no extension); use --format", path)
+		return "", fmt.Errorf("%s: %w from the name (no extension)", path, ErrUnknownFormat)
 	}
 	f, err := ParseFormat(ext)
 	if err != nil {
-		return "", fmt.Errorf("%s: cannot tell the format from the extension %q; use --format csv or --format parquet", path, ext)
+		return "", fmt.Errorf("%s: %w from the extension %q (want .csv, .tsv, .txt, .parquet or .pq)", path, ErrUnknownFormat, ext)
 	}
 	return f, nil
 }
@@ -103,13 +110,19 @@ func Open(path string, opt *Options) (Reader, error) {
 	if opt == nil {
 		opt = &Options{}
 	}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
+	st, statErr := os.Stat(path)
+	if statErr == nil && st.IsDir() {
 		return openParts(path, opt)
 	}
 	format := opt.Format
 	if format == "" {
 		f, err := FormatOf(path)
 		if err != nil {
+			var pe *fs.PathError
+			if errors.As(statErr, &pe) {
+				pe.Op = "open" // a missing file, rather than its name
+				return nil, pe
+			}
 			return nil, err
 		}
 		format = f

@@ -116,6 +116,7 @@ func TestConvertErrors(t *testing.T) {
 	ragged := writeFile(t, dir, "ragged.csv", "name,email\nA,a@x.org\nB,"+secretValue+",extra\n")
 	badUTF8 := writeFile(t, dir, "bad.csv", "name,email\nA,\xff"+secretValue+"\n")
 	good := writeFile(t, dir, "good.csv", "a\n1\n")
+	noExt := writeFile(t, dir, "noext", "a\n1\n")
 	tests := []struct {
 		name     string
 		args     []string
@@ -128,7 +129,9 @@ func TestConvertErrors(t *testing.T) {
 		{"output is the input", []string{"convert", good, good}, exitUsage, []string{"also an input"}},
 		{"missing argument", []string{"convert", good}, exitUsage, []string{"IN and OUT"}},
 		{"unknown flag", []string{"convert", "--nope", good, filepath.Join(dir, "o4.csv")}, exitUsage, []string{"nope"}},
-		{"unknown format", []string{"convert", good, filepath.Join(dir, "o5.xlsx")}, exitUsage, []string{"xlsx"}},
+		{"unknown format", []string{"convert", good, filepath.Join(dir, "o5.xlsx")}, exitUsage, []string{"xlsx", "--format parquet"}},
+		{"input without extension", []string{"convert", noExt, filepath.Join(dir, "o8.csv")}, exitUsage, []string{"noext", "no extension", "--in-format csv"}},
+		{"missing input without extension", []string{"convert", filepath.Join(dir, "gone"), filepath.Join(dir, "o9.csv")}, exitData, []string{"gone", "no such file"}},
 		{"bad --type", []string{"convert", good, filepath.Join(dir, "o6.csv"), "--type", "a=varchar"}, exitUsage, []string{"varchar"}},
 		{"output under a file", []string{"convert", good, filepath.Join(good, "o7.csv")}, exitUsage, []string{"o7.csv"}},
 	}

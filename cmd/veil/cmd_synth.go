@@ -51,9 +51,11 @@ func newSynthCommand(e *env) *cli.Command {
 			"(category frequencies, bins, marginals of a few columns, or a correlation matrix), never a row and never a " +
 			"value of an identifying column; its size depends on the columns' domains, not on the rows.\n\n" +
 			"Direct identifiers (policy role direct, or detected) are never modelled: they are regenerated as fake values " +
-			"of the same entity from embedded lists and reserved ranges, or dropped. Identifier columns become fresh unique " +
-			"keys, longer than every input key. Numbers keep their rounding and bounds, integers stay integers, dates stay " +
-			"dates, nulls keep their share.\n\n" +
+			"of the same entity from embedded lists and reserved ranges, or dropped. A detected date of birth is the " +
+			"exception: it is modelled as a quasi-identifier (its distribution, never its values) unless the policy gives " +
+			"it role direct. Identifier columns become fresh unique keys, longer than every input key. Integers stay " +
+			"integers, decimals keep their number of decimals, values stay within the column's range (under --epsilon a " +
+			"range found with DP, which can be wider), dates stay dates, nulls keep their share.\n\n" +
 			"With --epsilon the graph model is fitted with (ε, δ)-differential privacy (AIM-style selection of marginals, " +
 			"Gaussian noise from google/differential-privacy, zero-concentrated accounting). Sampling from a saved model is " +
 			"deterministic under --seed and spends no budget; fitting again spends it again, so keep the model. " +

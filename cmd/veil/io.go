@@ -137,6 +137,9 @@ func openTable(c *cli.Context, path string) (dataset.Reader, error) {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 			return nil, &inputError{fmt.Errorf("input %w", err)}
 		}
+		if errors.Is(err, dataset.ErrUnknownFormat) {
+			return nil, &usageError{fmt.Errorf("input %w; use --in-format csv or --in-format parquet", err)}
+		}
 		return nil, &inputError{fmt.Errorf("input %s: %w", path, err)}
 	}
 	return r, nil
@@ -244,7 +247,7 @@ func (e *env) createTable(path string, schema dataset.Schema, wopt *dataset.Writ
 	}
 	format, err := dataset.OutputFormat(path, wopt)
 	if err != nil {
-		return nil, &usageError{err}
+		return nil, &usageError{fmt.Errorf("output %w; use --format csv or --format parquet", err)}
 	}
 	t.format = format
 	f, err := atomicfile.Create(path)
