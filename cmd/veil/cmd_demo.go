@@ -25,8 +25,8 @@ func newDemoCommand(e *env) *cli.Command {
 		Name:  "demo",
 		Usage: "run the whole pipeline on demo data embedded in the binary",
 		Description: "demo writes a demo table (an Adult-like customer export with made-up identifiers, generated from " +
-			"data embedded in veil) into DIR and runs the README walkthrough on it, command by command, exactly as a user " +
-			"would: each step is a veil command whose outputs land in DIR. It prints where each artefact is.",
+			"data embedded in veil) into DIR and runs the steps of the README walkthrough on it, command by command, exactly " +
+			"as a user would, with a reviewed policy written for it (policy.yaml): each step is a veil command whose outputs land in DIR. It prints where each artefact is.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Required: true, Usage: "folder for the demo's inputs and outputs (created if missing)"},
 			seedFlag(),
@@ -186,7 +186,8 @@ func printDemoArtefacts(w io.Writer, dir string, made []demoArtefact) {
 		}
 		fmt.Fprintf(w, "  %-*s  %s%s\n", width, a.step, a.out.Path, rows)
 	}
-	fmt.Fprintf(w, "Open %s and %s in a browser; every step's command line is in README.md (walkthrough).\n",
+	fmt.Fprintf(w, "Open %s and %s in a browser; each step's command line is in the log above, and README.md's "+
+		"walkthrough runs the same steps by hand on a table of your own.\n",
 		filepath.Join(dir, "report.anon.html"), filepath.Join(dir, "report.synth.html"))
 }
 
