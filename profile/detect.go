@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/netip"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -486,7 +487,7 @@ func detect(cs *colSample) Detection {
 		}
 	}
 	// Free text: run the value detectors inside the text.
-	if ft, ok := freeText(cs); ok {
+	if ft, ok := freeText(cs, false); ok {
 		cands = append(cands, ft)
 	}
 	sort.SliceStable(cands, func(i, j int) bool {
@@ -529,6 +530,15 @@ func detect(cs *colSample) Detection {
 	if d.Role == RoleOther {
 		if id, ok := identifier(cs); ok {
 			d = id
+		} else if mixed, ok := freeText(cs, true); ok {
+			// No one entity covers the column, but most of its values
+			// hold personal data (a contact column of e-mails and
+			// phones, short notes quoting a phone number): it is
+			// identifying all the same, and nothing veil writes may
+			// list its values.
+			d.Role, d.Entity, d.Subtype = RoleDirect, mixed.def.entity, ""
+			d.Confidence, d.Sensitivity = mixed.conf, mixed.def.sensitivity
+			d.Evidence = evidenceOf(&mixed, cs)
 		} else if best == nil && len(cands) > 0 {
 			d.Confidence = cands[0].conf
 			d.Evidence = evidenceOf(&cands[0], cs)
@@ -561,10 +571,18 @@ func detect(cs *colSample) Detection {
 }
 
 // identifier recognises person keys and pseudonymous IDs: a column named
-// like one (customer_id, kundennummer...) whose values are mostly unique.
+// like one (customer_id, kundennummer...) whose values are mostly unique,
+// or, whatever its name, a number stored as an integer that looks like a
+// key (see numericKey).
 func identifier(cs *colSample) (Detection, bool) {
 	nm := matchName(cs.tokens, cs.joined, idHints(), union(negID, negDirect))
-	if nm.score <= 0 || cs.nonNull == 0 || cs.kind == dataset.Float {
+	if nm.negative != "" {
+		return Detection{}, false // an order or invoice number: not a person's key
+	}
+	if nm.score <= 0 {
+		return numericKey(cs)
+	}
+	if cs.nonNull == 0 || cs.kind == dataset.Float {
 		return Detection{}, false
 	}
 	ratio := float64(cs.distinct) / float64(cs.nonNull)
@@ -579,12 +597,54 @@ func identifier(cs *colSample) (Detection, bool) {
 	return Detection{Role: RoleIdentifier, Entity: "RECORD_ID", Confidence: conf, Sensitivity: SensitivityModerate, Evidence: ev}, true
 }
 
-// freeText recognises text columns (on average 5 words or more, at least
-// a fifth of them distinct) and runs FindPII inside their sampled values. It is a
-// candidate when at least 5 % of them (and 2 or more) hold PII.
-func freeText(cs *colSample) (candidate, bool) {
-	if cs.n == 0 || avgWords(cs) < 5 || len(cs.values)*5 < cs.n {
+// numericKey recognises, without a name, an integer column whose sampled
+// values all have the same number of digits (6 or more) and nearly all
+// differ (95 %): a record key, or a national number or phone number stored
+// as a number, which no validator sees without its separators. Amounts and
+// counts vary in length and repeat; a column named like a time or a
+// measure (epoch seconds, amounts in cents) is left alone.
+func numericKey(cs *colSample) (Detection, bool) {
+	if cs.kind != dataset.Integer || cs.nonNull < 20 || cs.n < 20 {
+		return Detection{}, false
+	}
+	if matchName(cs.tokens, cs.joined, nil, negMeasure).negative != "" {
+		return Detection{}, false
+	}
+	ratio := float64(min(cs.distinct, cs.nonNull)) / float64(cs.nonNull)
+	if ratio < 0.95 || len(cs.values)*20 < cs.n*19 {
+		return Detection{}, false
+	}
+	digits := len(cs.values[0])
+	for _, v := range cs.values {
+		if len(v) != digits || v[0] == '-' {
+			return Detection{}, false
+		}
+	}
+	if digits < 6 {
+		return Detection{}, false
+	}
+	ev := Evidence{Sampled: cs.n, Matching: cs.n, Valid: len(cs.values), Validator: "distinct-ratio+length",
+		Reason: fmt.Sprintf("integers of %d digits in every sampled value, %.0f %% distinct: a key or a national or phone number stored as a number", digits, 100*ratio)}
+	ev.Examples = maskExamples("RECORD_ID", cs.values, 3)
+	return Detection{Role: RoleIdentifier, Entity: "RECORD_ID", Confidence: 0.6, Sensitivity: SensitivityModerate, Evidence: ev}, true
+}
+
+// freeText runs FindPII inside a text column's sampled values. Long text
+// (on average 5 words or more, at least a fifth of them distinct) is a
+// candidate when at least 5 % of its values (and 2 or more) hold PII.
+// With short set (asked only when no entity and no key fits the column),
+// any text column is a candidate when half of its sampled values or more
+// hold PII: values of mixed entities, or short notes quoting one.
+func freeText(cs *colSample, short bool) (candidate, bool) {
+	if cs.n == 0 || cs.kind != dataset.String {
 		return candidate{}, false
+	}
+	long := avgWords(cs) >= 5 && len(cs.values)*5 >= cs.n
+	if long == short {
+		return candidate{}, false
+	}
+	if short && matchName(cs.tokens, cs.joined, nil, union(negID, negDirect)).negative != "" {
+		return candidate{}, false // order numbers, tracking codes: named as not personal
 	}
 	hits := 0
 	found := map[string]int{}
@@ -592,6 +652,9 @@ func freeText(cs *colSample) (candidate, bool) {
 	opts := &ScanOptions{Regions: cs.regions}
 	for i, v := range cs.values {
 		ms := FindPII(v, opts)
+		if short {
+			ms = slices.DeleteFunc(ms, func(m Match) bool { return !standalone(v, m.Start, m.End) })
+		}
 		if len(ms) == 0 {
 			continue
 		}
@@ -603,7 +666,9 @@ func freeText(cs *colSample) (candidate, bool) {
 			examples = append(examples, v)
 		}
 	}
-	if hits < 2 || hits*20 < cs.n {
+	// Short text needs 10 sampled values: fewer tell nothing, and the
+	// profile never lists a value seen fewer than --min-count times.
+	if hits < 2 || hits*20 < cs.n || short && (cs.n < 10 || hits*2 < cs.n) {
 		return candidate{}, false
 	}
 	def := &entityDef{entity: "FREE_TEXT", role: RoleDirect, validator: "FindPII", rank: 1, sensitivity: SensitivityModerate}
@@ -611,7 +676,19 @@ func freeText(cs *colSample) (candidate, bool) {
 	c.sv = math.Min(1, 0.5+wilsonLB(hits, cs.n))
 	c.conf = c.sv
 	c.note = "free text holding " + strings.Join(sortedKeys(found), ", ")
+	if short {
+		c.note = fmt.Sprintf("%.0f %% of the values hold personal data (%s), though no one entity was detected for the column", 100*c.share, strings.Join(sortedKeys(found), ", "))
+	}
 	return c, true
+}
+
+// standalone reports whether v[start:end] stands as words of its own:
+// at the ends of v or between spaces and punctuation, not inside a code
+// such as PED-2026-031877, whose digits a phone pattern would take.
+func standalone(v string, start, end int) bool {
+	const before, after = " \t(\"'<:,;[", " \t)\"'>,;.:!?]"
+	return (start == 0 || strings.IndexByte(before, v[start-1]) >= 0) &&
+		(end == len(v) || strings.IndexByte(after, v[end]) >= 0)
 }
 
 func sortedKeys(m map[string]int) []string {
@@ -702,6 +779,13 @@ func maskExamples(entity string, values []string, k int) []string {
 // reports use it to fit a template to a table's columns. regions are the
 // default phone regions (nil: DefaultRegions).
 func DetectColumn(name string, values []string, regions []string) Detection {
+	return DetectKind(name, dataset.String, values, regions)
+}
+
+// DetectKind is DetectColumn for a column whose kind is known: a number
+// column is checked for the shape of a key stored as a number, and only
+// text columns are scanned for personal data inside their values.
+func DetectKind(name string, kind dataset.Kind, values []string, regions []string) Detection {
 	if regions == nil {
 		regions = DefaultRegions
 	}
@@ -709,7 +793,7 @@ func DetectColumn(name string, values []string, regions []string) Detection {
 	for _, v := range values {
 		distinct[v] = true
 	}
-	cs := newColSample(name, dataset.String, "", values, int64(len(values)), int64(len(distinct)), time.Now(), regions)
+	cs := newColSample(name, kind, "", values, int64(len(values)), int64(len(distinct)), time.Now(), regions)
 	return detect(cs)
 }
 

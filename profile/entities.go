@@ -95,6 +95,11 @@ var (
 	negPerson = tokenSet(`company firma societe empresa bedrijf product produkt produit producto brand marke file
 		host server city ort ville ciudad stad street strasse rue calle straat country land pays pais user
 		username account bank domain app project team department abteilung store shop hotel school`)
+	// negMeasure names numbers that are not keys even when they are
+	// long and unique: times and measures.
+	negMeasure = tokenSet(`time timestamp ts epoch unix date created updated modified at ms millis seconds amount
+		price total sum count qty quantity value score balance revenue income salary cents cost size bytes duration
+		weight height lat lon latitude longitude`)
 	negID = tokenSet(`order bestellung commande pedido bestelling tracking sendung suivi seguimiento invoice rechnung
 		facture factura factuur product produkt produit producto sku article artikel transaction shipment
 		parcel paket colis paquete pakket version build`)

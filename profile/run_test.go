@@ -504,6 +504,49 @@ func TestDetectColumn(t *testing.T) {
 	}
 }
 
+// TestDetectMixedAndNumberKeys: a column no one entity covers but whose
+// values mostly hold personal data, and a key stored as a number, are
+// identifying, so nothing veil writes lists their values; a measure or
+// a short column stays other.
+func TestDetectMixedAndNumberKeys(t *testing.T) {
+	var contact, notes, ssns, phones, amounts, epochs, short []string
+	for i := 0; i < 40; i++ {
+		if i%2 == 0 {
+			contact = append(contact, fmt.Sprintf("user%d.x@posteo.de", i))
+		} else {
+			contact = append(contact, fmt.Sprintf("+1 312-555-%04d", 1000+i*37))
+		}
+		notes = append(notes, fmt.Sprintf("call +1 312-555-%04d re order", 1000+i*37))
+		ssns = append(ssns, fmt.Sprint(100071909+i*104729))
+		phones = append(phones, fmt.Sprint(2012024480+i*7919))
+		amounts = append(amounts, fmt.Sprint(800+i*i*13))
+		epochs = append(epochs, fmt.Sprint(1700000000+i*3607))
+		short = append(short, []string{"red", "green", "blue"}[i%3])
+	}
+	tests := []struct {
+		name   string
+		kind   dataset.Kind
+		values []string
+		role   string
+		entity string
+	}{
+		{"contact", dataset.String, contact, "direct", "FREE_TEXT"},
+		{"note", dataset.String, notes, "direct", "FREE_TEXT"},
+		{"col_2", dataset.Integer, ssns, "identifier", "RECORD_ID"},
+		{"col_3", dataset.Integer, phones, "identifier", "RECORD_ID"},
+		{"col_4", dataset.Integer, amounts, "other", ""},
+		{"created_ts", dataset.Integer, epochs, "other", ""},
+		{"col_5", dataset.String, short, "other", ""},
+		{"col_6", dataset.String, ssns, "other", ""}, // digits as text without a shape: no key rule for text
+	}
+	for _, tc := range tests {
+		d := profile.DetectKind(tc.name, tc.kind, tc.values, nil)
+		if d.Role != tc.role || d.Entity != tc.entity {
+			t.Errorf("DetectKind(%q) = %s/%s (%s), want %s/%s", tc.name, d.Role, d.Entity, d.Evidence.Reason, tc.role, tc.entity)
+		}
+	}
+}
+
 // emails returns n distinct addresses: 40 are enough for the Wilson bound
 // to carry an e-mail column without a name hint, 3 are not.
 func emails(n int) []string {

@@ -70,7 +70,7 @@ func baseRole(name string, s *colStats, pol *policies.Policy) (role, why string,
 		pc = pol.Column(name)
 	}
 	if s.detected == nil && len(s.sample) > 0 {
-		d := profile.DetectColumn(name, s.sample, nil)
+		d := profile.DetectKind(name, s.col.Kind, s.sample, nil)
 		s.detected = &d
 	}
 	if s.detected != nil {
