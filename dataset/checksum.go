@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -16,12 +17,19 @@ import (
 // _MANIFEST.json, are left out), so that the summary line, the manifests
 // and the report name a folder by one hash.
 func Checksum(path string) (string, error) {
+	return ChecksumContext(context.Background(), path)
+}
+
+// ChecksumContext is Checksum that stops, with ctx's error, soon after ctx
+// is done: a run that is interrupted does not wait for the hash of a large
+// input it no longer needs.
+func ChecksumContext(ctx context.Context, path string) (string, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return "", err
 	}
 	if !st.IsDir() {
-		return fileChecksum(path)
+		return fileChecksum(ctx, path)
 	}
 	entries, err := os.ReadDir(path)
 	if err != nil {
@@ -33,7 +41,7 @@ func Checksum(path string) (string, error) {
 		if e.IsDir() || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
 			continue
 		}
-		sum, err := fileChecksum(filepath.Join(path, name))
+		sum, err := fileChecksum(ctx, filepath.Join(path, name))
 		if err != nil {
 			return "", err
 		}
@@ -56,15 +64,28 @@ func FolderChecksum(parts []PartSum) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func fileChecksum(path string) (string, error) {
+func fileChecksum(ctx context.Context, path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	if _, err := io.Copy(h, ctxReader{ctx, f}); err != nil {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// ctxReader fails its reads once ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

@@ -1,8 +1,10 @@
 package dataset
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -33,5 +35,23 @@ func TestChecksum(t *testing.T) {
 	}
 	if _, err := Checksum(filepath.Join(dir, "missing.csv")); err == nil {
 		t.Error("Checksum(missing file) succeeded")
+	}
+}
+
+// TestChecksumContextStops: an interrupted run does not wait for the hash
+// of a large input.
+func TestChecksumContextStops(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "big.csv")
+	if err := os.WriteFile(p, make([]byte, 1<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ChecksumContext(ctx, p); !errors.Is(err, context.Canceled) {
+		t.Errorf("ChecksumContext(cancelled) = %v, want context.Canceled", err)
+	}
+	want, _ := Checksum(p)
+	if got, err := ChecksumContext(context.Background(), p); err != nil || got != want {
+		t.Errorf("ChecksumContext = %s, %v; want %s", got, err, want)
 	}
 }

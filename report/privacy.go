@@ -48,7 +48,9 @@ func (b *builder) privacy(ctx context.Context) error {
 	if err := b.linkability(); err != nil {
 		return err
 	}
-	b.inference()
+	if err := b.inference(ctx); err != nil {
+		return err
+	}
 	b.dp()
 	return nil
 }
@@ -157,7 +159,7 @@ func median(v []float64) float64 {
 
 // inference measures l-diversity, homogeneity and CAP disclosure protection
 // for every sensitive column.
-func (b *builder) inference() {
+func (b *builder) inference(ctx context.Context) error {
 	inf := &b.r.Privacy.Inference
 	qi := b.r.Privacy.QuasiIdentifiers
 	sens := b.r.Privacy.Sensitive
@@ -170,7 +172,7 @@ func (b *builder) inference() {
 		inf.Figures = append(inf.Figures,
 			newFigure("min_l_diversity", "Smallest distinct l-diversity", 0, false, ">=", ref(lRef), "values", "fewest distinct sensitive values in a class", note),
 			newFigure("disclosure_protection", "CAP disclosure protection (worst column)", 0, false, ">=", ref(refDisclosure), "score", "how well sensitive values resist inference from the quasi-identifiers", note))
-		return
+		return nil
 	}
 	ids, sizes := classes(b.rel, qi)
 	// Numeric columns are binned on the original's range (10 equal-width
@@ -186,6 +188,9 @@ func (b *builder) inference() {
 	worstL, worstDP := math.Inf(1), math.Inf(1)
 	var worstHomo float64
 	for _, name := range sens {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		oc, rc := b.orig.col(name), b.rel.col(name)
 		r := bins[name]
 		sc := SensitiveColumn{Column: name, Binned: oc.spec.numeric}
@@ -212,6 +217,7 @@ func (b *builder) inference() {
 			"SDMetrics' DisclosureProtection: 1 = an attacker who knows a real person's quasi-identifiers guesses the sensitive value from the release no better than at random", ""))
 	b.method("CAP disclosure protection", !b.orig.t.Sampled() && !b.rel.t.Sampled(), b.orig.rows,
 		sampledNote(b, "exact: every original row looked up in the release")+"; numbers in 10 equal-width bins on the original's range")
+	return nil
 }
 
 // dp reports the differential-privacy accounting from the anonymize report
