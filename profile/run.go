@@ -334,6 +334,9 @@ func Run(ctx context.Context, r dataset.Reader, opt *Options) (*Profile, error) 
 func (a *colAcc) profile(c dataset.Column, rows int64, o *Options) Column {
 	kind := a.kind()
 	distinct, exact := a.distinct()
+	// The estimate (HyperLogLog past the exact count) can overshoot; a
+	// column holds no more distinct values than non-null ones.
+	distinct = min(distinct, a.nonNull)
 	layout := ""
 	if kind == dataset.Date || kind == dataset.Timestamp {
 		layout = c.Layout
