@@ -42,6 +42,10 @@ type bufRecord struct {
 
 const sniffBytes = 64 << 10
 
+// ErrCROnly is the error of a CSV file whose lines end in a carriage
+// return alone.
+var ErrCROnly = errors.New(`lines end in a carriage return alone (classic Mac OS); veil reads LF or CRLF line ends: convert the file first, e.g. tr '\r' '\n' < in.csv > fixed.csv`)
+
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 func openCSV(path string, opt *Options) (Reader, error) {
@@ -121,6 +125,12 @@ func newCSVReader(r io.Reader, name string, size int64, opt *Options) (*csvReade
 		br.Discard(len(utf8BOM))
 		head = head[len(utf8BOM):]
 	}
+	if bytes.IndexByte(head, '\r') >= 0 && bytes.IndexByte(head, '\n') < 0 {
+		// Carriage returns and no line feed in the first 64 KiB: lines
+		// end in CR alone (classic Mac OS), which encoding/csv would read
+		// as one record of every line.
+		return nil, &DataError{File: name, Line: 1, Err: ErrCROnly}
+	}
 	delim := opt.Delimiter
 	if delim == 0 {
 		delim = sniffDelimiter(head)
@@ -147,6 +157,17 @@ func newCSVReader(r io.Reader, name string, size int64, opt *Options) (*csvReade
 	}
 	if err != nil {
 		return nil, c.parseError(err)
+	}
+	// A first row holding a person's e-mail address, phone number, date
+	// of birth... is data, not a header (see headerDataShape). Checked
+	// before the names' other rules, which such a row may break too
+	// (an empty or repeated cell) with a less helpful message.
+	for i, h := range header {
+		if shape := headerDataShape(h); shape != "" {
+			return nil, &DataError{File: name, Line: 1, Err: fmt.Errorf(
+				"column %d: %w (%s), not column names; veil needs a header row (add one: a first line of column names)",
+				i+1, ErrHeaderIsData, shape)}
+		}
 	}
 	names := make([]string, len(header))
 	seen := make(map[string]int, len(header))

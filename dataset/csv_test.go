@@ -360,3 +360,20 @@ func (o oneByteAtMost) Read(p []byte) (int, error) {
 	}
 	return o.r.Read(p)
 }
+
+// TestCSVCROnlyLineEnds: a file whose lines end in CR alone is refused,
+// not read as a header of every line and no rows.
+func TestCSVCROnlyLineEnds(t *testing.T) {
+	_, err := NewCSVReader(strings.NewReader("a,b\r1,2\r3,4\r"), "mac.csv", nil)
+	var de *DataError
+	if !errors.As(err, &de) || !errors.Is(err, ErrCROnly) || de.File != "mac.csv" || de.Line != 1 {
+		t.Fatalf("err = %v, want a DataError of mac.csv line 1 wrapping ErrCROnly", err)
+	}
+	r, err := NewCSVReader(strings.NewReader("a,b\r\n1,2\r\n"), "crlf.csv", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := r.Read(); err != nil || rec.Values[1].Text != "2" {
+		t.Fatalf("CRLF file: %v, %v", rec, err)
+	}
+}
