@@ -99,7 +99,13 @@ func (p *partsReader) Read() (*Record, error) {
 			return nil, err
 		}
 		name := p.parts[next]
+		differ := &DataError{File: name, Line: 1, Err: fmt.Errorf("the columns differ from those of %s", filepath.Base(p.parts[0]))}
 		r, err := Open(name, &p.opt)
+		if errors.Is(err, errUnknownOverride) {
+			// The first part's kinds are declared for the others: a
+			// column of its own missing here is a schema that differs.
+			return nil, differ
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -107,7 +113,7 @@ func (p *partsReader) Read() (*Record, error) {
 		p.cur = r
 		got := r.Schema().Names()
 		if strings.Join(got, "\x00") != strings.Join(p.schema.Names(), "\x00") {
-			return nil, &DataError{File: name, Line: 1, Err: fmt.Errorf("the columns differ from those of %s", filepath.Base(p.parts[0]))}
+			return nil, differ
 		}
 	}
 }
