@@ -118,6 +118,20 @@ func (e *InputError) Unwrap() error { return e.Err }
 // ExitClass makes an InputError a usage error.
 func (e *InputError) ExitClass() string { return "usage" }
 
+// ArtefactError is an anonymize report or synth model that cannot be read
+// (missing, or not the JSON veil wrote): an input's data error, as a
+// damaged model is for veil synth sample.
+type ArtefactError struct {
+	What string
+	Err  error
+}
+
+func (e *ArtefactError) Error() string { return e.What + ": " + e.Err.Error() }
+func (e *ArtefactError) Unwrap() error { return e.Err }
+
+// ExitClass makes an ArtefactError a data error.
+func (e *ArtefactError) ExitClass() string { return "data" }
+
 // Detected is what role detection found for a column.
 type Detected struct {
 	// Role is direct, identifier, quasi, sensitive or other.
@@ -267,7 +281,7 @@ func (b *builder) readArtefacts() error {
 	case b.in.AnonReport != "":
 		m, fi, err := readJSONFile(b.in.AnonReport)
 		if err != nil {
-			return &InputError{What: "anonymize report", Err: err}
+			return &ArtefactError{What: "anonymize report", Err: err}
 		}
 		b.anon = parseAnonReport(m)
 		b.r.Provenance.AnonReport = fi
@@ -283,7 +297,7 @@ func (b *builder) readArtefacts() error {
 	if b.in.SynthModel != "" {
 		m, fi, err := readJSONFile(b.in.SynthModel)
 		if err != nil {
-			return &InputError{What: "synth model", Err: err}
+			return &ArtefactError{What: "synth model", Err: err}
 		}
 		b.synth = parseSynthModel(m)
 		b.r.Provenance.SynthModel = fi

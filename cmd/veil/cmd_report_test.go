@@ -221,6 +221,15 @@ func TestReportCLIBadInput(t *testing.T) {
 	if res.code != exitData {
 		t.Errorf("missing input: exit %d, want %d", res.code, exitData)
 	}
+	// A damaged artefact is an input's data error, as it is for veil synth
+	// sample.
+	damaged := writeFile(t, dir, "model.json", `{"schema": "veil.synth/v1", "columns": [`)
+	for _, flag := range []string{"--synth-model", "--anon-report"} {
+		res = runVeil(t, "report", "--original", orig, "--released", orig, flag, damaged, "--json", js, "--progress", "never")
+		if res.code != exitData || !strings.Contains(res.summary.Error, "model.json") {
+			t.Errorf("damaged %s: exit %d (%s), want %d naming the file", flag, res.code, res.summary.Error, exitData)
+		}
+	}
 }
 
 // TestReportCLINoIdentifiers runs the report on a table full of
