@@ -47,7 +47,7 @@ func loadKey(p *policies.Policy, c *policies.Column, lookup func(string) (string
 	var src string
 	switch {
 	case c.KeyEnv != "":
-		src = fmt.Sprintf("environment variable %q (key_env)", c.KeyEnv)
+		src = keyEnvSource(c.KeyEnv)
 		v, ok := lookup(c.KeyEnv)
 		if !ok || v == "" {
 			return nil, &KeyError{Column: c.Name, Source: src, Err: ErrKeyMissing}
@@ -55,7 +55,7 @@ func loadKey(p *policies.Policy, c *policies.Column, lookup func(string) (string
 		key = []byte(v)
 	case c.KeyFile != "":
 		path := p.ResolvePath(c.KeyFile)
-		src = fmt.Sprintf("key file %s (key_file)", path)
+		src = keyFileSource(c.KeyFile, path)
 		b, err := os.ReadFile(path)
 		if err != nil {
 			if pe, ok := err.(*os.PathError); ok {
@@ -76,6 +76,30 @@ func loadKey(p *policies.Policy, c *policies.Column, lookup func(string) (string
 		return nil, &KeyError{Column: c.Name, Source: src, Err: ErrKeyTooShort}
 	}
 	return key, nil
+}
+
+// keyEnvSource names the environment variable key_env names, for errors.
+// A value that is no variable name, or that looks like a key itself, is
+// not repeated: it may be the secret (the policy parser refuses both; this
+// guards policies built otherwise).
+func keyEnvSource(name string) string {
+	switch {
+	case policies.LooksLikeKey(name):
+		return "key_env (it holds what looks like a key itself, not repeated here: keys never go in the policy)"
+	case !policies.ValidEnvName(name):
+		return "key_env (not an environment variable name; not repeated here in case it holds a secret)"
+	}
+	return fmt.Sprintf("environment variable %q (key_env)", name)
+}
+
+// keyFileSource names the key file for errors: resolved is file resolved
+// against the policy's folder. A file name that looks like a key itself is
+// not repeated.
+func keyFileSource(file, resolved string) string {
+	if policies.LooksLikeKey(file) || policies.LooksLikeKey(resolved) {
+		return "key_file (it holds what looks like a key itself, not repeated here: keys never go in the policy)"
+	}
+	return fmt.Sprintf("key file %s (key_file)", resolved)
 }
 
 // KeyID returns the public fingerprint of a key: the first 8 hex digits of

@@ -168,7 +168,11 @@ func (d *decoder) mapping(n *yaml.Node, path string) [][2]*yaml.Node {
 			continue
 		}
 		if seen[k.Value] {
-			d.errorf(k, join(path, k.Value), ErrDuplicateKey, "given twice")
+			if looksLikeKey(k.Value) {
+				d.errorf(k, path, ErrSecret, "a key given twice here looks like a secret key itself (not repeated in this message): secrets never go in the policy")
+			} else {
+				d.errorf(k, join(path, k.Value), ErrDuplicateKey, "given twice")
+			}
 			continue
 		}
 		seen[k.Value] = true
@@ -337,6 +341,14 @@ func (d *decoder) oneOf(n *yaml.Node, path string, allowed []string) (string, bo
 
 // unknownKey reports key k, which is none of allowed.
 func (d *decoder) unknownKey(k *yaml.Node, path string, allowed []string) {
+	if looksLikeKey(k.Value) {
+		// e.g. `key_env=<key>` written where `key_env: NAME` was meant:
+		// neither the path nor the message may repeat it.
+		d.errorf(k, path, ErrSecret, "a key here looks like a secret key itself (not repeated in this message): "+
+			"secrets never go in the policy (it is hashed into reports and kept with the output): "+
+			"use key_env: NAME (an environment variable holding the key) or key_file: PATH (a file holding it)")
+		return
+	}
 	if slices.Contains(secretKeys, strings.ToLower(k.Value)) {
 		d.errorf(k, join(path, k.Value), ErrSecret, "secrets never go in the policy (it is hashed into reports and kept with the output): "+
 			"use key_env: NAME (an environment variable holding the key) or key_file: PATH (a file holding it)")
@@ -514,13 +526,8 @@ func (d *decoder) action(n *yaml.Node, path string) (Action, bool) {
 func (d *decoder) param(c *Column, k, v *yaml.Node, path string) {
 	var ok bool
 	switch k.Value {
-	case "key_env":
-		c.KeyEnv, ok = d.str(v, path)
-		if ok && !validEnvName(c.KeyEnv) {
-			d.errorf(v, path, ErrValue, "%q is not an environment variable name (letters, digits and _, not starting with a digit): key_env names the variable, it never holds the key", c.KeyEnv)
-		}
-	case "key_file":
-		c.KeyFile, _ = d.str(v, path)
+	case "key_env", "key_file":
+		d.keySource(c, k.Value, v, path)
 	case "format":
 		c.Format, _ = d.oneOf(v, path, Formats)
 	case "tweak":
@@ -630,6 +637,50 @@ func (d *decoder) param(c *Column, k, v *yaml.Node, path string) {
 		if c.MaxDays, ok = d.integer(v, path); ok && c.MaxDays < 1 {
 			d.errorf(v, path, ErrValue, "must be at least 1")
 		}
+	}
+}
+
+// refusedKeySource stands for a key_env or key_file value that was refused,
+// so that the column is not also reported as having no key source. A
+// policy with errors is never returned, so the placeholder goes nowhere.
+const refusedKeySource = "\x00refused"
+
+// keySource reads key_env or key_file (field). A value that looks like a
+// key itself is refused, like a key: entry, and is never repeated in the
+// message; nor is a key_env that is not a variable name.
+func (d *decoder) keySource(c *Column, field string, v *yaml.Node, path string) {
+	dst := &c.KeyEnv
+	if field == "key_file" {
+		dst = &c.KeyFile
+	}
+	n := resolveAlias(v)
+	if n.Kind == yaml.ScalarNode && n.ShortTag() != "!!null" && looksLikeKey(n.Value) {
+		*dst = refusedKeySource
+		if field == "key_env" {
+			d.errorf(v, path, ErrSecret, "key_env holds what looks like a key itself, not the name of an environment variable; "+
+				"keys never go in the policy (it is hashed into reports and kept with the output): put the key in an "+
+				"environment variable and name that variable here (key_env: VEIL_HASH_KEY), and replace the key, since it has been written down")
+		} else {
+			d.errorf(v, path, ErrSecret, "key_file holds what looks like a key itself, not the path of a key file; "+
+				"keys never go in the policy (it is hashed into reports and kept with the output): put the key in a "+
+				"file and give its path here (key_file: PATH), and replace the key, since it has been written down")
+		}
+		return
+	}
+	if field == "key_file" {
+		c.KeyFile, _ = d.str(v, path)
+		return
+	}
+	if n.Kind != yaml.ScalarNode || n.ShortTag() == "!!null" {
+		d.errorf(v, path, ErrType, "want the name of an environment variable, got %s", describe(n))
+		return
+	}
+	// Any scalar is taken as text here (an unquoted 0123 is not a name
+	// either), and an invalid name is not repeated: it may be part of a key.
+	c.KeyEnv = n.Value
+	if !validEnvName(c.KeyEnv) {
+		d.errorf(v, path, ErrValue, "not an environment variable name (letters, digits and _, not starting with a digit; "+
+			"the value is not repeated here in case it holds a secret): key_env names the variable, it never holds the key")
 	}
 }
 
@@ -768,6 +819,7 @@ func (d *decoder) generalizeModes(c *Column, n *yaml.Node, path string, at func(
 // levels left to the privacy search, the privacy model's columns and the
 // differential-privacy budget.
 func (d *decoder) crossChecks(p *Policy) {
+	d.checkSensitiveReleased(p)
 	seen := map[string]bool{}
 	for _, c := range p.Columns {
 		if seen[c.Name] {
