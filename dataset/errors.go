@@ -3,8 +3,11 @@ package dataset
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // Sentinel errors wrapped by DataError. None of them holds a value.
@@ -97,13 +100,17 @@ func (e *ColumnError) Unwrap() error { return e.Err }
 
 // Locate turns err, raised while handling rec from r, into a *DataError that
 // names the file, row, line and column. A *ColumnError names the column; a
-// *DataError is returned unchanged; other errors get the row only.
+// *DataError is returned unchanged; other errors get the row only. An
+// error of the operating system (see IsSystemError) is not about the
+// record, whatever step met it (a write to a full disk while the record
+// is written out): it is returned unchanged, so that it is not taken for
+// bad input.
 func Locate(r Reader, rec *Record, err error) error {
 	if err == nil {
 		return nil
 	}
 	var de *DataError
-	if errors.As(err, &de) {
+	if errors.As(err, &de) || IsSystemError(err) {
 		return err
 	}
 	col := -1
@@ -124,4 +131,17 @@ func Locate(r Reader, rec *Record, err error) error {
 		e.Column = r.Schema().Columns[col].Name
 	}
 	return e
+}
+
+// IsSystemError reports whether err comes from the operating system: a
+// failed file operation (*fs.PathError, *os.LinkError, *os.SyscallError)
+// or an errno, such as a full disk or a read-only file system.
+func IsSystemError(err error) bool {
+	var (
+		pe *fs.PathError
+		le *os.LinkError
+		se *os.SyscallError
+		en syscall.Errno
+	)
+	return errors.As(err, &pe) || errors.As(err, &le) || errors.As(err, &se) || errors.As(err, &en)
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -67,6 +68,13 @@ type env struct {
 	ran            bool        // a command's action started (not just help)
 	dp             *manifestDP // set by a command whose output carries DP noise
 	partRows       int64       // rows per part of a folder output (--part-rows)
+
+	// args is the command line, runInputs the files the run reads and
+	// runFolders its folder outputs, as checkPaths found them: the summary
+	// file and the termination log are never written over any of them.
+	args       []string
+	runInputs  []string
+	runFolders []string
 
 	// summaryToStderr prints the summary line on stderr: for commands whose
 	// stdout is their output (veil policy schema without --out).
@@ -155,6 +163,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		log:          defaultLogger(stderr),
 		started:      time.Now(),
 		skipExitCode: exitSkipped,
+		args:         args,
 		summary: &summary{
 			Schema:  "veil.summary/v1",
 			Version: veilVersion(),
@@ -163,7 +172,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		},
 	}
 	app := newApp(e)
-	err := app.RunContext(ctx, reorderArgs(app, args))
+	args = reorderArgs(app, args)
+	e.summary.Command = commandPath(app, args)
+	err := app.RunContext(ctx, args)
 	if sig != nil {
 		if s := sig.received(); s != 0 {
 			err = fmt.Errorf("interrupted by %s: no output was written: %w", signalName(s), context.Canceled)
@@ -214,40 +225,156 @@ func (e *env) finish(err error, code int, status string) int {
 			e.log.Error(err.Error(), "exit_code", code)
 		}
 	}
+	// The summary file and the termination log are written only where
+	// they overwrite nothing the run reads or writes. checkPaths refuses
+	// such a run before its work; this also covers a run stopped earlier
+	// (a usage error before the check).
+	if e.summaryFile != "" {
+		if serr := e.sideFileConflict("--summary-file", e.summaryFile); serr != nil {
+			e.summaryFile = ""
+			code, status = e.failFinish(serr, code, status)
+		}
+	}
 	line, jerr := json.Marshal(s)
 	if jerr != nil {
 		fmt.Fprintf(e.stderr, "veil: encoding summary: %v\n", jerr)
 		return exitInternal
+	}
+	if e.summaryFile != "" {
+		if _, werr := atomicfile.WriteFile(e.summaryFile, append(line, '\n')); werr != nil {
+			// The summary line then says the run failed, as the exit code does.
+			code, status = e.failFinish(fmt.Errorf("writing --summary-file: %w", outputError(werr)), code, status)
+			if line, jerr = json.Marshal(s); jerr != nil {
+				fmt.Fprintf(e.stderr, "veil: encoding summary: %v\n", jerr)
+				return exitInternal
+			}
+		}
 	}
 	if e.summaryToStderr {
 		fmt.Fprintf(e.stderr, "%s\n", line)
 	} else {
 		fmt.Fprintf(e.stdout, "%s\n", line)
 	}
-	if e.summaryFile != "" {
-		if _, werr := atomicfile.WriteFile(e.summaryFile, append(line, '\n')); werr != nil {
-			e.log.Error("writing summary file", "error", werr.Error())
-			if code == exitOK {
-				code = exitInternal
-			}
+	if s.Error != "" && status == "error" && e.terminationLog != "" {
+		if terr := e.sideFileConflict("--termination-log", e.terminationLog); terr != nil {
+			e.log.Error(terr.Error())
+		} else {
+			writeTerminationLog(e.terminationLog, s.Error)
 		}
-	}
-	if err != nil && status == "error" {
-		writeTerminationLog(e.terminationLog, err)
 	}
 	return code
 }
 
-func writeTerminationLog(path string, err error) {
+// failFinish records err, found while finishing, in the summary. A run
+// that had succeeded fails with err's exit code; a failed run keeps its
+// own code and error, and err is only logged.
+func (e *env) failFinish(err error, code int, status string) (int, string) {
+	e.log.Error(err.Error())
+	if code != exitOK {
+		return code, status
+	}
+	code, status = exitCode(err, e.skipExitCode)
+	if code == exitOK {
+		code, status = exitInternal, "error"
+	}
+	e.summary.Status, e.summary.ExitCode, e.summary.Error = status, code, err.Error()
+	return code, status
+}
+
+// sideFileConflict returns a usage error when path, the --summary-file or
+// --termination-log, names a file the run reads or writes: an input
+// (checkPaths's, the summary's, or any existing file named on the command
+// line), an output, or a file inside an input folder or a folder output.
+func (e *env) sideFileConflict(label, path string) error {
+	refuse := func(what, other string) error {
+		return usagef("%s %s is %s %s: not written (veil never overwrites its input)", label, path, what, other)
+	}
+	var same, folders []string
+	same = append(same, e.runInputs...)
+	for _, in := range e.summary.Inputs {
+		same = append(same, in.Path)
+	}
+	folders = append(folders, same...)
+	for _, o := range e.summary.Outputs {
+		same = append(same, o.Path)
+	}
+	folders = append(folders, e.runFolders...)
+	// Existing files named on the command line (and those a policy among
+	// them names), other than the side files' own values.
+	skip := false
+	for i, a := range e.args {
+		if i == 0 {
+			continue
+		}
+		if skip {
+			skip = false
+			continue
+		}
+		if name, val, ok := strings.Cut(a, "="); ok && strings.HasPrefix(a, "-") {
+			if n := strings.TrimLeft(name, "-"); n == "summary-file" || n == "termination-log" {
+				continue
+			}
+			a = val
+		} else if n := strings.TrimLeft(a, "-"); strings.HasPrefix(a, "-") && (n == "summary-file" || n == "termination-log") {
+			skip = true
+			continue
+		}
+		if a == "" || a == "-" {
+			continue
+		}
+		if _, err := os.Lstat(a); err != nil {
+			continue
+		}
+		same = append(same, a)
+		if ext := strings.ToLower(filepath.Ext(a)); ext == ".yaml" || ext == ".yml" {
+			same = append(same, policyFiles(a)...)
+		}
+	}
+	for _, p := range same {
+		if p != "" && p != "-" && samePath(path, p) {
+			return refuse("also", p)
+		}
+	}
+	for _, d := range folders {
+		if d != "" && d != "-" && isDir(d) && inside(path, d) {
+			return refuse("inside", d)
+		}
+	}
+	return nil
+}
+
+// writeTerminationLog writes msg to the termination log at path, best
+// effort: atomically (a temporary file renamed into place) when path is a
+// regular file or missing; in place when it is a device, a pipe or a
+// symbolic link (--termination-log /dev/stderr), or when it cannot be
+// replaced (Kubernetes bind-mounts /dev/termination-log, which a rename
+// cannot replace, into a /dev the pod may not write).
+func writeTerminationLog(path, msg string) {
 	if path == "" {
 		return
 	}
-	msg := err.Error()
 	if len(msg) > 4000 {
 		msg = msg[:4000]
 	}
-	// The termination log is a plain file Kubernetes reads; best effort.
-	os.WriteFile(path, []byte(msg+"\n"), 0o644)
+	data := []byte(msg + "\n")
+	st, err := os.Lstat(path)
+	if err == nil && !st.Mode().IsRegular() {
+		writeInPlace(path, data)
+		return
+	}
+	if _, aerr := atomicfile.WriteFile(path, data); aerr != nil && err == nil {
+		writeInPlace(path, data)
+	}
+}
+
+// writeInPlace writes data over the existing file at path.
+func writeInPlace(path string, data []byte) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return
+	}
+	f.Write(data)
+	f.Close()
 }
 
 // commonFlags are accepted by every command, before or after its arguments.
@@ -273,7 +400,11 @@ func defaultTerminationLog() string {
 // setup applies the common flags of c to e. Every action calls it first.
 func (e *env) setup(c *cli.Context) error {
 	e.ran = true
-	e.summary.Command = strings.TrimPrefix(c.Command.FullName(), "veil ")
+	if e.summary.Command == "" {
+		// run sets the whole path ("policy validate", "synth fit");
+		// urfave/cli gives a subcommand only its own name.
+		e.summary.Command = strings.TrimPrefix(c.Command.FullName(), "veil ")
+	}
 	e.summaryFile = c.String("summary-file")
 	e.terminationLog = c.String("termination-log")
 	if c.IsSet("skip-exit-code") {

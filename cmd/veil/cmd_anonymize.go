@@ -60,10 +60,8 @@ func runAnonymize(c *cli.Context, e *env) error {
 		return usagef("anonymize needs one INPUT, got %d arguments", c.NArg())
 	}
 	in, out, reportPath := c.Args().Get(0), c.String("out"), c.String("report")
-	if err := checkOutput(out, in, c.String("policy")); err != nil {
-		return err
-	}
-	if err := checkOutput(reportPath, in, out, c.String("policy")); err != nil {
+	if err := e.checkPaths(runPaths{tables: []string{out}, files: []string{reportPath, c.String("report-json"), c.String("report-html")},
+		inputs: []string{in, c.String("report-holdout")}, policy: c.String("policy"), primary: out}); err != nil {
 		return err
 	}
 	p, err := policies.Parse(c.String("policy"))

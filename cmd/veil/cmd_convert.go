@@ -33,7 +33,7 @@ func runConvert(c *cli.Context, e *env) error {
 		return usagef("convert needs IN and OUT, got %d arguments", c.NArg())
 	}
 	in, out := c.Args().Get(0), c.Args().Get(1)
-	if err := checkOutput(out, in); err != nil {
+	if err := e.checkPaths(runPaths{tables: []string{out}, inputs: []string{in}, primary: out}); err != nil {
 		return err
 	}
 	wopt, err := writerOptions(c)

@@ -27,9 +27,12 @@ func newGenerateCommand(e *env) *cli.Command {
 			if rows < 0 {
 				return usagef("--rows must not be negative")
 			}
+			if err := e.checkPaths(runPaths{files: []string{c.String("out")}}); err != nil {
+				return err
+			}
 			f, err := atomicfile.Create(c.String("out"))
 			if err != nil {
-				return err
+				return outputError(err)
 			}
 			defer f.Abort()
 			w := bufio.NewWriterSize(f, 1<<20)
@@ -41,7 +44,7 @@ func newGenerateCommand(e *env) *cli.Command {
 			}
 			res, err := f.Commit()
 			if err != nil {
-				return err
+				return outputError(err)
 			}
 			e.addOutput(res, "data", int64(rows))
 			return nil

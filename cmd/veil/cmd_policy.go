@@ -70,6 +70,10 @@ func runPolicyValidate(c *cli.Context, e *env) error {
 	if c.NArg() != 1 {
 		return usagef("policy validate needs one FILE, got %d arguments", c.NArg())
 	}
+	// Nothing but --summary-file and --termination-log is written.
+	if err := e.checkPaths(runPaths{inputs: []string{c.String("data")}, policy: c.Args().Get(0)}); err != nil {
+		return err
+	}
 	p, err := policies.Parse(c.Args().Get(0))
 	if err != nil {
 		return err
@@ -96,7 +100,13 @@ func runPolicyValidate(c *cli.Context, e *env) error {
 	for _, col := range p.Columns {
 		if col.KeyEnv != "" {
 			if _, ok := os.LookupEnv(col.KeyEnv); !ok {
-				e.log.Warn("key environment variable not set: veil anonymize will need it", "column", col.Name, "key_env", col.KeyEnv)
+				// Parse refuses a key_env that is no variable name or looks like
+				// a key; never log one that might be the secret all the same.
+				if policies.ValidEnvName(col.KeyEnv) && !policies.LooksLikeKey(col.KeyEnv) {
+					e.log.Warn("key environment variable not set: veil anonymize will need it", "column", col.Name, "key_env", col.KeyEnv)
+				} else {
+					e.log.Warn("key environment variable not set: veil anonymize will need it (its name is not shown: it looks like a key)", "column", col.Name)
+				}
 			}
 		}
 	}
@@ -106,6 +116,9 @@ func runPolicyValidate(c *cli.Context, e *env) error {
 func runPolicySchema(c *cli.Context, e *env) error {
 	if c.NArg() != 0 {
 		return usagef("policy schema takes no arguments")
+	}
+	if err := e.checkPaths(runPaths{files: []string{c.String("out")}}); err != nil {
+		return err
 	}
 	schema := policies.JSONSchema()
 	if out := c.String("out"); out != "" {
@@ -125,7 +138,7 @@ func runPolicyInit(c *cli.Context, e *env) error {
 		return usagef("unknown template %q: want one of %s", c.String("template"), strings.Join(policies.TemplateNames(), ", "))
 	}
 	out := c.String("out")
-	if err := checkOutput(out, c.String("data")); err != nil {
+	if err := e.checkPaths(runPaths{files: []string{out}, inputs: []string{c.String("data")}}); err != nil {
 		return err
 	}
 	if _, err := os.Stat(out); err == nil && !c.Bool("force") {

@@ -63,19 +63,8 @@ func runProfile(c *cli.Context, e *env) error {
 	if out == "" {
 		return usagef("profile needs --out PATH for the profile JSON")
 	}
-	outs := map[string]bool{}
-	for _, o := range []string{out, htmlOut, policyOut} {
-		if o == "" {
-			continue
-		}
-		if err := checkOutput(o, in); err != nil {
-			return err
-		}
-		abs, _ := filepath.Abs(o)
-		if outs[abs] {
-			return usagef("output %s is given twice", o)
-		}
-		outs[abs] = true
+	if err := e.checkPaths(runPaths{files: []string{out, htmlOut, policyOut}, inputs: []string{in}, primary: out}); err != nil {
+		return err
 	}
 	if c.Int("sample") <= 0 {
 		return usagef("--sample must be positive")

@@ -135,10 +135,9 @@ func (e *env) reportAfter(c *cli.Context, original, released string, pol *polici
 // failed (after writing). veil anonymize and veil synth call it with their
 // input as original and their output as released.
 func (e *env) writeReport(c *cli.Context, req reportRequest) error {
-	for _, out := range []string{req.jsonPath, req.htmlPath} {
-		if err := checkOutput(out, req.original, req.released, req.holdout, req.policyPath, req.anonReport, req.synthModel); err != nil {
-			return err
-		}
+	if err := e.checkPaths(runPaths{files: []string{req.jsonPath, req.htmlPath},
+		inputs: []string{req.original, req.released, req.holdout, req.anonReport, req.synthModel, req.profilePath}, policy: req.policyPath}); err != nil {
+		return err
 	}
 	if req.jsonPath != "" && req.jsonPath == req.htmlPath {
 		return usagef("--json and --html name the same file")

@@ -291,7 +291,7 @@ func runSynthFit(c *cli.Context, e *env) error {
 	if out == "" {
 		return usagef("--out is required: the model file to write")
 	}
-	if err := checkOutput(out, in, c.String("policy")); err != nil {
+	if err := e.checkPaths(runPaths{files: []string{out}, inputs: []string{in}, policy: c.String("policy"), primary: out}); err != nil {
 		return err
 	}
 	m, err := fitModel(c, e, in)
@@ -313,7 +313,7 @@ func runSynthSample(c *cli.Context, e *env) error {
 	if out == "" {
 		return usagef("--out is required")
 	}
-	if err := checkOutput(out, in); err != nil {
+	if err := e.checkPaths(runPaths{tables: []string{out}, inputs: []string{in}, primary: out}); err != nil {
 		return err
 	}
 	m, err := synth.ReadModel(in)
@@ -336,10 +336,8 @@ func runSynth(c *cli.Context, e *env) error {
 	if !c.IsSet("rows") {
 		return usagef("--rows is required")
 	}
-	if err := checkOutput(out, in, c.String("policy")); err != nil {
-		return err
-	}
-	if err := checkOutput(modelOut, in, out, c.String("policy")); err != nil {
+	if err := e.checkPaths(runPaths{tables: []string{out}, files: []string{modelOut, c.String("report-json"), c.String("report-html")},
+		inputs: []string{in, c.String("report-holdout")}, policy: c.String("policy"), primary: out}); err != nil {
 		return err
 	}
 	m, err := fitModel(c, e, in)

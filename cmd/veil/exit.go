@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"syscall"
 
@@ -113,6 +114,10 @@ func exitCode(err error, skipCode int) (code int, status string) {
 		return exitTempFail, "error"
 	case errors.Is(err, context.Canceled):
 		return exitSIGINT, "error"
+	case isOutputPathError(err):
+		// A path veil cannot write, whichever step found it: the user
+		// must name another (outputError says so where it can).
+		return exitUsage, "error"
 	}
 	return exitInternal, "error"
 }
@@ -125,11 +130,30 @@ type coder interface {
 	ExitClass() string
 }
 
+// isTempFail reports a failure that a retry later may get past: a full
+// disk or quota, a busy resource, a timeout.
 func isTempFail(err error) bool {
+	if isRenameBusy(err) {
+		return false
+	}
 	for _, e := range []error{syscall.ENOSPC, syscall.EAGAIN, syscall.EBUSY, syscall.ETIMEDOUT, syscall.EDQUOT, syscall.EINTR} {
 		if errors.Is(err, e) {
 			return true
 		}
 	}
 	return errors.Is(err, os.ErrDeadlineExceeded)
+}
+
+// isRenameBusy reports EBUSY from a rename: the target is a mount point,
+// the working folder, "." or "..". That never goes away by itself.
+func isRenameBusy(err error) bool {
+	var le *os.LinkError
+	return errors.Is(err, syscall.EBUSY) && errors.As(err, &le)
+}
+
+// isOutputPathError reports a failure that only another path mends: a
+// read-only file system, a permission denied, a rename that can never
+// succeed (isRenameBusy).
+func isOutputPathError(err error) bool {
+	return errors.Is(err, syscall.EROFS) || errors.Is(err, fs.ErrPermission) || isRenameBusy(err)
 }

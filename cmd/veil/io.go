@@ -2,18 +2,22 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/veil-data/veil/dataset"
 	"github.com/veil-data/veil/internal/atomicfile"
+	"github.com/veil-data/veil/policies"
 )
 
 // inputFlags configure how tables are read.
@@ -145,29 +149,295 @@ func openTable(c *cli.Context, path string) (dataset.Reader, error) {
 	return r, nil
 }
 
-// checkOutput refuses an output path that is one of the inputs: veil never
-// modifies an input.
+// checkOutput refuses an output path that is one of the inputs, lies
+// inside an input folder, or is an existing folder veil may not replace:
+// veil never modifies an input. Commands check all their paths at once
+// with env.checkPaths; checkOutput checks one output on its own.
 func checkOutput(out string, inputs ...string) error {
-	if out == "" {
+	if out == "" || out == "-" {
 		return nil
 	}
-	ao, _ := filepath.Abs(out)
-	so, serr := os.Stat(out)
+	inputIsFolder := false
 	for _, in := range inputs {
-		if in == "" {
-			continue
+		if isDir(in) {
+			inputIsFolder = true
 		}
-		ai, _ := filepath.Abs(in)
-		if ai == ao {
-			return usagef("output %s is also an input: veil never overwrites its input", out)
+	}
+	o := outPath{path: out, label: "output", folder: isFolderOutput(out, inputIsFolder)}
+	_, err := checkRunPaths([]outPath{o}, inputs)
+	return err
+}
+
+// runPaths names what a command line reads and writes, for env.checkPaths.
+type runPaths struct {
+	tables []string // data outputs: a file, or a folder of parts (see isFolderOutput)
+	files  []string // other outputs: reports, models, profiles, policies
+	// inputs are the files read: the data input first (when it is a folder,
+	// a table output without extension is a folder too), then the others.
+	inputs []string
+	policy string // the policy file: it and every file it names are inputs
+	// primary is the output whose manifest the run writes (runSpec.out);
+	// "" for a command without manifests.
+	primary string
+}
+
+// outPath is one output path of a run and how to name it in messages.
+type outPath struct {
+	path   string
+	label  string // "output", "manifest", "--summary-file", "--termination-log"
+	folder bool   // a folder of parts, replaced as a whole
+	// owner is the folder output this file belongs in (its _MANIFEST.json).
+	owner string
+}
+
+// checkPaths refuses, before any work, a run that would write over what it
+// reads: every output (tables, reports, models, the manifest,
+// --summary-file and --termination-log) is checked against every input
+// (the policy and the hierarchy and key files it names included) and
+// against the other outputs. See checkRunPaths for the rules. When
+// --summary-file or --termination-log is at fault it is dropped, so that
+// the usage error is not written over an input either.
+func (e *env) checkPaths(p runPaths) error {
+	inputs := append([]string{}, p.inputs...)
+	if p.policy != "" {
+		inputs = append(inputs, p.policy)
+		inputs = append(inputs, policyFiles(p.policy)...)
+	}
+	e.runInputs = append(e.runInputs, inputs...)
+	inputIsFolder := len(p.inputs) > 0 && isDir(p.inputs[0])
+	var outs []outPath
+	for _, t := range p.tables {
+		if t != "" && t != "-" {
+			outs = append(outs, outPath{path: t, label: "output", folder: isFolderOutput(t, inputIsFolder)})
 		}
-		if serr == nil {
-			if si, err := os.Stat(in); err == nil && os.SameFile(si, so) {
-				return usagef("output %s is the same file as input %s: veil never overwrites its input", out, in)
+	}
+	for _, f := range p.files {
+		if f != "" && f != "-" {
+			outs = append(outs, outPath{path: f, label: "output"})
+		}
+	}
+	if p.primary != "" {
+		m := outPath{path: p.primary + ".manifest.json", label: "manifest"}
+		for _, o := range outs {
+			if o.path == p.primary && o.folder {
+				m = outPath{path: filepath.Join(o.path, "_MANIFEST.json"), label: "manifest", owner: o.path}
+			}
+		}
+		outs = append(outs, m)
+	}
+	for _, o := range outs {
+		if o.folder {
+			e.runFolders = append(e.runFolders, o.path)
+		}
+	}
+	side := len(outs)
+	if e.summaryFile != "" {
+		outs = append(outs, outPath{path: e.summaryFile, label: "--summary-file"})
+	}
+	if e.terminationLog != "" {
+		outs = append(outs, outPath{path: e.terminationLog, label: "--termination-log"})
+	}
+	bad, err := checkRunPaths(outs, inputs)
+	if err != nil && bad >= side {
+		switch outs[bad].label {
+		case "--summary-file":
+			e.summaryFile = ""
+		case "--termination-log":
+			e.terminationLog = ""
+		}
+	}
+	return err
+}
+
+// checkRunPaths applies the rules of checkPaths and returns the index in
+// outs of the output at fault with a usage error naming it:
+//   - an output is not an input (by path, through symbolic links, or by
+//     hard link) and does not lie inside an input folder (a folder of
+//     parts is read as one table: a file written into it joins the input);
+//   - an existing folder that a folder output would replace holds no input
+//     and not the working folder, and is a folder veil wrote before (see
+//     checkVeilFolder): anything else in it would be deleted;
+//   - no two outputs are the same file, and none lies inside a folder
+//     output but that folder's own manifest.
+func checkRunPaths(outs []outPath, inputs []string) (int, error) {
+	var ins []string
+	for _, in := range inputs {
+		if in != "" && in != "-" {
+			ins = append(ins, in)
+		}
+	}
+	for i, o := range outs {
+		for _, in := range ins {
+			switch {
+			case samePath(o.path, in):
+				if o.label == "output" {
+					return i, usagef("output %s is also an input: veil never overwrites its input", o.path)
+				}
+				return i, usagef("%s %s is also an input: veil never overwrites its input", o.label, o.path)
+			case isDir(in) && inside(o.path, in):
+				return i, usagef("%s %s is inside the input folder %s: veil never writes into its input", o.label, o.path, in)
+			}
+		}
+		if o.folder && isDir(o.path) {
+			if wd, err := os.Getwd(); err == nil && (samePath(wd, o.path) || inside(wd, o.path)) {
+				return i, usagef("output folder %s holds the working folder: veil replaces an output folder as a whole; name a folder outside it", o.path)
+			}
+			for _, in := range ins {
+				if inside(in, o.path) {
+					return i, usagef("input %s is inside the output folder %s, which the run would replace: veil never deletes its input", in, o.path)
+				}
+			}
+			if err := checkVeilFolder(o.path); err != nil {
+				return i, err
+			}
+		}
+		for _, p := range outs[:i] {
+			switch {
+			case samePath(o.path, p.path):
+				if o.label == "output" && p.label == "output" {
+					return i, usagef("output %s is given twice", o.path)
+				}
+				return i, usagef("%s %s is the same file as the %s %s: name another file", o.label, o.path, p.label, p.path)
+			case p.folder && inside(o.path, p.path) && o.owner != p.path:
+				return i, usagef("%s %s is inside the output folder %s, which the run replaces as a whole", o.label, o.path, p.path)
+			case o.folder && inside(p.path, o.path) && p.owner != o.path:
+				return i, usagef("output folder %s holds the %s %s of the run: it is replaced as a whole", o.path, p.label, p.path)
 			}
 		}
 	}
-	return nil
+	return -1, nil
+}
+
+// partName matches the names of the parts veil writes into a folder output.
+var partName = regexp.MustCompile(`^part-[0-9]{5,}\.(csv|parquet)$`)
+
+// checkVeilFolder returns nil when dir is a folder output veil wrote
+// before, which a new run may replace as a whole: it holds veil's
+// _MANIFEST.json of a folder of parts and nothing but part files and that
+// manifest (and the hidden temporary file of a manifest write that was
+// killed). An empty folder (made ready for the output) loses nothing and
+// may be replaced too. Anything else (an input, a file of the user) would
+// be deleted with it, so the run is refused. It is also atomicfile's
+// ReplaceCheck: the folder is checked again just before it is replaced.
+func checkVeilFolder(dir string) error {
+	refuse := func(why string) error {
+		return usagef("output folder %s exists and is not a veil output folder (%s): veil replaces only a folder of parts it wrote; remove it or name another folder", dir, why)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return outputError(fmt.Errorf("output folder %s: %w", dir, err))
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	hasManifest := false
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case name == "_MANIFEST.json" && e.Type().IsRegular():
+			hasManifest = true
+		case partName.MatchString(name) && e.Type().IsRegular():
+		case strings.HasPrefix(name, "._MANIFEST.json") && e.Type().IsRegular():
+		default:
+			return refuse(fmt.Sprintf("it holds %s", name))
+		}
+	}
+	if !hasManifest {
+		return refuse("it has no _MANIFEST.json")
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "_MANIFEST.json"))
+	if err != nil {
+		return outputError(fmt.Errorf("output folder %s: %w", dir, err))
+	}
+	var m manifest
+	if json.Unmarshal(data, &m) != nil || m.Schema != "veil.manifest/v1" {
+		return refuse("its _MANIFEST.json is not a veil manifest")
+	}
+	for _, o := range m.Outputs {
+		if o.Parts > 0 {
+			return nil
+		}
+	}
+	return refuse("its _MANIFEST.json lists no folder of parts")
+}
+
+func init() {
+	// Checked again at commit: files may have appeared since the start.
+	atomicfile.ReplaceCheck = checkVeilFolder
+}
+
+// policyFiles returns the files the policy at path names (hierarchy and
+// key_file values, resolved as the policy's readers resolve them). It
+// reads the YAML only, so that it also finds them in an invalid policy
+// (whose error the run reports); a policy it cannot read names none.
+func policyFiles(path string) []string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil {
+		return nil
+	}
+	p := &policies.Policy{Path: path}
+	var files []string
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				if (k.Value == "hierarchy" || k.Value == "key_file") && v.Kind == yaml.ScalarNode && v.Value != "" {
+					files = append(files, p.ResolvePath(v.Value))
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(&doc)
+	return files
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
+}
+
+// realPath returns the absolute path of p with the symbolic links of its
+// existing part resolved, so that two names of one place compare equal.
+func realPath(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	rest := ""
+	for d := abs; ; d = filepath.Dir(d) {
+		if r, err := filepath.EvalSymlinks(d); err == nil {
+			return filepath.Join(r, rest)
+		}
+		if d == filepath.Dir(d) {
+			return abs
+		}
+		rest = filepath.Join(filepath.Base(d), rest)
+	}
+}
+
+// samePath reports whether a and b name the same file: the same path once
+// resolved, or the same existing file (a hard link).
+func samePath(a, b string) bool {
+	if realPath(a) == realPath(b) {
+		return true
+	}
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
+}
+
+// inside reports whether p lies inside the folder dir (not dir itself).
+func inside(p, dir string) bool {
+	rp, rd := realPath(p), realPath(dir)
+	return rp != rd && strings.HasPrefix(rp, strings.TrimSuffix(rd, string(os.PathSeparator))+string(os.PathSeparator))
 }
 
 // tableOut is a table being written: one pending file, or a pending folder
@@ -383,10 +653,21 @@ func (e *env) writeFile(path, kind string, data []byte) error {
 	return nil
 }
 
-// outputError makes an output path that cannot exist (a missing folder, a
-// folder in place of a file) a usage error; other failures stay as they are.
+// outputError makes an output path that cannot be written (a missing
+// folder, a folder in place of a file, a read-only file system, a
+// permission denied, a folder veil may not replace) a usage error: the
+// user must name another path. Other failures stay as they are (a full disk
+// is a temporary failure).
 func outputError(err error) error {
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR) {
+	if err == nil {
+		return nil
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return err
+	}
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR) ||
+		errors.Is(err, atomicfile.ErrNotReplaceable) || isOutputPathError(err) {
 		return &usageError{err}
 	}
 	return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -104,10 +105,10 @@ func manifestPath(out string) string {
 }
 
 // hashInputs hashes the spec's inputs and policy.
-func hashInputs(spec runSpec) ([]fileHash, *fileHash, error) {
+func hashInputs(ctx context.Context, spec runSpec) ([]fileHash, *fileHash, error) {
 	var ins []fileHash
 	for _, p := range spec.inputs {
-		sum, err := dataset.Checksum(p)
+		sum, err := dataset.ChecksumContext(ctx, p)
 		if err != nil {
 			return nil, nil, &inputError{fmt.Errorf("input %w", err)}
 		}
@@ -245,7 +246,7 @@ func (e *env) tracked(spec func(*cli.Context) (runSpec, error), fn func(*cli.Con
 		// may make this run a no-op (--skip-if-done) or reuse a DP release:
 		// then the inputs are hashed first.
 		if m := readManifest(s.out); m != nil && (c.Bool("skip-if-done") || m.DP != nil) {
-			h.ins, h.pol, h.err = hashInputs(s)
+			h.ins, h.pol, h.err = hashInputs(e.ctx, s)
 			if h.err != nil {
 				return h.err
 			}
@@ -261,7 +262,7 @@ func (e *env) tracked(spec func(*cli.Context) (runSpec, error), fn func(*cli.Con
 			done := make(chan hashes, 1)
 			go func() {
 				var r hashes
-				r.ins, r.pol, r.err = hashInputs(s)
+				r.ins, r.pol, r.err = hashInputs(e.ctx, s)
 				done <- r
 			}()
 			var once sync.Once
@@ -270,11 +271,13 @@ func (e *env) tracked(spec func(*cli.Context) (runSpec, error), fn func(*cli.Con
 				return h
 			}
 			e.inputHashes = func() ([]fileHash, *fileHash, error) { r := wait(); return r.ins, r.pol, r.err }
-			err := fn(c)
-			wait()
-			if err != nil {
+			if err := fn(c); err != nil {
+				// A failed run writes no manifest: the hashes are not
+				// waited for (an interrupted run must not wait for the
+				// hash of a large input; e.ctx stops it).
 				return err
 			}
+			wait()
 			if h.err != nil {
 				return h.err
 			}

@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 
@@ -195,7 +196,10 @@ func WriteFile(path string, data []byte) (Result, error) {
 }
 
 // Dir is a pending output folder: files are written into a hidden temporary
-// folder beside the target, which Commit renames into place.
+// folder beside the target, which Commit renames into place. An existing
+// folder of the same name is replaced as a whole, so CreateDir and Commit
+// refuse to replace one that ReplaceCheck refuses, or that holds the
+// working folder (".", "..").
 type Dir struct {
 	path string
 	tmp  string
@@ -208,6 +212,33 @@ var (
 	liveDirsMu sync.Mutex
 	liveDirs   = map[*Dir]bool{}
 )
+
+// ReplaceCheck, when set, is asked whether the existing folder path may be
+// replaced by a Dir, whose Commit deletes it with all it holds: CreateDir
+// asks before the work and Commit again just before the replacement (files
+// may have appeared in between). A non-nil error refuses, and CreateDir
+// or Commit return it unchanged. When nil, any folder is replaced.
+var ReplaceCheck func(path string) error
+
+// ErrNotReplaceable is wrapped by the error of CreateDir and Commit for a
+// folder that can never be replaced: the working folder or one holding it.
+var ErrNotReplaceable = errors.New("holds the working folder: it cannot be replaced; name a folder outside it")
+
+// checkReplace returns why the existing folder path may not be replaced,
+// or nil.
+func checkReplace(path string) error {
+	if abs, err := filepath.Abs(path); err == nil {
+		if wd, err := os.Getwd(); err == nil {
+			if wd == abs || strings.HasPrefix(wd, strings.TrimSuffix(abs, string(filepath.Separator))+string(filepath.Separator)) {
+				return fmt.Errorf("output %s: %w", path, ErrNotReplaceable)
+			}
+		}
+	}
+	if ReplaceCheck != nil {
+		return ReplaceCheck(path)
+	}
+	return nil
+}
 
 // makeParent creates the folder dir of the output path when it is missing
 // and returns what it is, with the folders it created, deepest first.
@@ -255,8 +286,14 @@ func CreateDir(path string) (*Dir, error) {
 	} else if !st.IsDir() {
 		return nil, fmt.Errorf("output %s: %s: %w", path, parent, syscall.ENOTDIR)
 	}
-	if st, err := os.Stat(path); err == nil && !st.IsDir() {
-		return nil, fmt.Errorf("output %s: exists and is not a folder", path)
+	if st, err := os.Stat(path); err == nil {
+		if !st.IsDir() {
+			return nil, fmt.Errorf("output %s: exists and is not a folder: %w", path, syscall.ENOTDIR)
+		}
+		if err := checkReplace(path); err != nil {
+			removeMade(made)
+			return nil, err
+		}
 	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(path)+".tmp-")
 	if err != nil {
@@ -282,7 +319,8 @@ func (d *Dir) Path() string { return d.path }
 func (d *Dir) TempPath(name string) string { return filepath.Join(d.tmp, name) }
 
 // Commit syncs the folder's files and renames the folder into place,
-// replacing an earlier one of the same name.
+// replacing an earlier one of the same name when checkReplace allows it
+// (else the new folder is removed and the old one left as it is).
 func (d *Dir) Commit() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -304,6 +342,10 @@ func (d *Dir) Commit() error {
 	}
 	var old string
 	if _, err := os.Stat(d.path); err == nil {
+		if err := checkReplace(d.path); err != nil {
+			os.RemoveAll(d.tmp)
+			return err
+		}
 		old = d.tmp + ".old"
 		if err := os.Rename(d.path, old); err != nil {
 			os.RemoveAll(d.tmp)
