@@ -55,6 +55,19 @@ type Inputs struct {
 	// AnonReportJSON, when AnonReport is empty, is the anonymize report
 	// itself (veil anonymize --report-json passes the report it just made).
 	AnonReportJSON []byte
+	// Locate returns where the file named path can be read now: an output
+	// of the same run that is not yet renamed into place (the CLI renames
+	// a run's outputs together at its end). Nil: path itself. The report
+	// always names path.
+	Locate func(path string) string
+}
+
+// locate applies in.Locate.
+func (in *Inputs) locate(path string) string {
+	if in.Locate == nil {
+		return path
+	}
+	return in.Locate(path)
 }
 
 // Options tunes a report. The zero value works.
@@ -279,10 +292,11 @@ func Build(ctx context.Context, in Inputs, opt Options) (*Report, error) {
 func (b *builder) readArtefacts() error {
 	switch {
 	case b.in.AnonReport != "":
-		m, fi, err := readJSONFile(b.in.AnonReport)
+		m, fi, err := readJSONFile(b.in.locate(b.in.AnonReport))
 		if err != nil {
 			return &ArtefactError{What: "anonymize report", Err: err}
 		}
+		fi.Path = b.in.AnonReport
 		b.anon = parseAnonReport(m)
 		b.r.Provenance.AnonReport = fi
 		b.r.Release = "anonymized"
@@ -295,10 +309,11 @@ func (b *builder) readArtefacts() error {
 		b.r.Release = "anonymized"
 	}
 	if b.in.SynthModel != "" {
-		m, fi, err := readJSONFile(b.in.SynthModel)
+		m, fi, err := readJSONFile(b.in.locate(b.in.SynthModel))
 		if err != nil {
 			return &ArtefactError{What: "synth model", Err: err}
 		}
+		fi.Path = b.in.SynthModel
 		b.synth = parseSynthModel(m)
 		b.r.Provenance.SynthModel = fi
 		b.r.Release = "synthetic"
@@ -742,7 +757,7 @@ func (b *builder) provenance() {
 	p.RolesFrom = b.roles.from
 	fi := func(path string, rows int, cols int) FileInfo {
 		f := FileInfo{Path: path, Columns: cols}
-		if sum, err := dataset.Checksum(path); err == nil {
+		if sum, err := dataset.Checksum(b.in.locate(path)); err == nil {
 			f.SHA256 = sum
 		}
 		n := int64(rows)

@@ -82,6 +82,9 @@ type env struct {
 	// inputHashes, set by tracked, returns the SHA-256 of the run's inputs
 	// and policy, waiting for them if they are still being computed.
 	inputHashes func() ([]fileHash, *fileHash, error)
+	// tx holds the run's outputs back until the run succeeds: they are
+	// renamed into place together at its end, or removed together.
+	tx *atomicfile.Txn
 }
 
 // summary is the one-line JSON object printed last on stdout and written to
@@ -170,7 +173,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			RunID:   newRunID(),
 			Outputs: []outputRef{},
 		},
+		tx: atomicfile.NewTxn(),
 	}
+	defer e.tx.Abort()
 	app := newApp(e)
 	args = reorderArgs(app, args)
 	e.summary.Command = commandPath(app, args)
@@ -179,6 +184,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if s := sig.received(); s != 0 {
 			err = fmt.Errorf("interrupted by %s: no output was written: %w", signalName(s), context.Canceled)
 			code := 128 + s
+			e.dropOutputs(e.tx.Pending())
 			atomicfile.AbortAll()
 			return e.finish(err, code, "error")
 		}
@@ -197,7 +203,48 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return e.finish(err, code, status)
 	}
 	code, status := exitCode(err, e.skipExitCode)
-	return e.finish(err, code, status)
+	return e.finish(e.settle(err, code, status))
+}
+
+// settle puts the run's outputs in place when it succeeded or failed a gate
+// (its report says why), and removes them all otherwise, so that a run
+// that fails after its first output leaves none; the summary then lists
+// only the outputs that are in place.
+func (e *env) settle(err error, code int, status string) (error, int, string) {
+	if code != exitOK && status != "gate_failed" {
+		e.dropOutputs(e.tx.Pending())
+		e.tx.Abort()
+		return err, code, status
+	}
+	unplaced, cerr := e.tx.Commit()
+	if cerr == nil {
+		return err, code, status
+	}
+	e.dropOutputs(unplaced)
+	cerr = outputError(cerr)
+	ccode, cstatus := exitCode(cerr, e.skipExitCode)
+	if ccode == exitOK || ccode == exitInternal {
+		ccode, cstatus = exitTempFail, "error"
+	}
+	return cerr, ccode, cstatus
+}
+
+// dropOutputs removes paths from the summary's outputs.
+func (e *env) dropOutputs(paths []string) {
+	if len(paths) == 0 {
+		return
+	}
+	gone := map[string]bool{}
+	for _, p := range paths {
+		gone[filepath.Clean(p)] = true
+	}
+	kept := e.summary.Outputs[:0]
+	for _, o := range e.summary.Outputs {
+		if !gone[filepath.Clean(o.Path)] {
+			kept = append(kept, o)
+		}
+	}
+	e.summary.Outputs = kept
 }
 
 func defaultLogger(w io.Writer) *slog.Logger {

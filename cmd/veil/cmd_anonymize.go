@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"math/rand/v2"
-	"os"
 
 	"github.com/urfave/cli/v2"
 
@@ -154,11 +153,7 @@ func runAnonymize(c *cli.Context, e *env) error {
 			return err
 		}
 		if err := e.writeFile(reportPath, "report", append(data, '\n')); err != nil {
-			// Leave nothing half done: the output goes with its report.
-			if st, serr := os.Stat(o.Path); serr == nil && !st.IsDir() {
-				os.Remove(o.Path)
-			}
-			return err
+			return err // the run's outputs are then all removed, an earlier release left as it was
 		}
 		e.summary.Report = reportPath
 	}

@@ -139,6 +139,11 @@ func runDemo(c *cli.Context, e *env) error {
 	if err := writeDemoInputs(e, dir); err != nil {
 		return err
 	}
+	// The steps read the policy and hierarchies: put them in place now.
+	// Each step is a run of its own, whose outputs appear when it ends.
+	if _, err := e.tx.Commit(); err != nil {
+		return outputError(err)
+	}
 	var made []demoArtefact
 	for _, step := range demoSteps(dir, c.Uint64("seed")) {
 		var out bytes.Buffer

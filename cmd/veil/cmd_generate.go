@@ -5,7 +5,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/veil-data/veil/internal/atomicfile"
 	"github.com/veil-data/veil/internal/gen"
 )
 
@@ -30,7 +29,7 @@ func newGenerateCommand(e *env) *cli.Command {
 			if err := e.checkPaths(runPaths{files: []string{c.String("out")}}); err != nil {
 				return err
 			}
-			f, err := atomicfile.Create(c.String("out"))
+			f, err := e.tx.Create(c.String("out"))
 			if err != nil {
 				return outputError(err)
 			}

@@ -127,7 +127,7 @@ func runProfile(c *cli.Context, e *env) error {
 		}
 	}()
 	for _, pf := range files {
-		f, err := atomicfile.Create(pf.path)
+		f, err := e.tx.Create(pf.path)
 		if err != nil {
 			return outputError(err)
 		}

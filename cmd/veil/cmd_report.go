@@ -155,11 +155,14 @@ func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 	recorded := map[string]bool{}
 	open := func(path string) func() (dataset.Reader, error) {
 		return func() (dataset.Reader, error) {
-			if req.addInputs && !recorded[path] {
+			// A release written by this same run is still held back
+			// (e.tx): read it where it is.
+			r, err := e.openHeld(c, path)
+			if err == nil && req.addInputs && !recorded[path] {
 				recorded[path] = true
-				return e.openInput(c, path)
+				e.summary.Inputs = append(e.summary.Inputs, inputRef{Path: path})
 			}
-			return openTable(c, path)
+			return r, err
 		}
 	}
 	in := report.Inputs{
@@ -169,6 +172,7 @@ func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 		AnonReport:     req.anonReport,
 		SynthModel:     req.synthModel,
 		AnonReportJSON: req.anonReportJSON,
+		Locate:         e.tx.Resolve,
 	}
 	if req.holdout != "" {
 		in.Holdout = &report.Source{Path: req.holdout, Open: open(req.holdout)}
@@ -190,7 +194,7 @@ func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 		opt.Detect = func(report.Source) (map[string]report.Detected, error) { return profileRoles(p), nil }
 	} else {
 		opt.Detect = func(src report.Source) (map[string]report.Detected, error) {
-			r, err := openTable(c, src.Path)
+			r, err := e.openHeld(c, src.Path)
 			if err != nil {
 				return nil, err
 			}

@@ -125,6 +125,30 @@ func (e *env) openInput(c *cli.Context, path string) (dataset.Reader, error) {
 	return r, nil
 }
 
+// openHeld opens the table at path like openTable, reading it where the
+// run holds it back when it is an output of this same run not yet renamed
+// into place (e.tx); the format then comes from path's name.
+func (e *env) openHeld(c *cli.Context, path string) (dataset.Reader, error) {
+	at := e.tx.Resolve(path)
+	if at == path {
+		return openTable(c, path)
+	}
+	opt, err := readerOptions(c)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Format == "" {
+		if f, ferr := dataset.FormatOf(path); ferr == nil {
+			opt.Format = f
+		}
+	}
+	r, err := dataset.Open(at, opt)
+	if err != nil {
+		return nil, &inputError{fmt.Errorf("input %s: %w", path, err)}
+	}
+	return r, nil
+}
+
 // openTable opens the table at path with the command's input flags,
 // without recording it: for a second pass over an input already recorded.
 func openTable(c *cli.Context, path string) (dataset.Reader, error) {
@@ -508,7 +532,7 @@ func (e *env) createTable(path string, schema dataset.Schema, wopt *dataset.Writ
 		if e.partRows > 0 {
 			t.partRows = e.partRows
 		}
-		d, err := atomicfile.CreateDir(strings.TrimRight(path, "/"))
+		d, err := e.tx.CreateDir(strings.TrimRight(path, "/"))
 		if err != nil {
 			return nil, outputError(err)
 		}
@@ -520,7 +544,7 @@ func (e *env) createTable(path string, schema dataset.Schema, wopt *dataset.Writ
 		return nil, &usageError{fmt.Errorf("output %w; use --format csv or --format parquet", err)}
 	}
 	t.format = format
-	f, err := atomicfile.Create(path)
+	f, err := e.tx.Create(path)
 	if err != nil {
 		return nil, outputError(err)
 	}
@@ -645,7 +669,7 @@ func (t *tableOut) Abort() {
 
 // writeFile writes data to path atomically and records it in the summary.
 func (e *env) writeFile(path, kind string, data []byte) error {
-	res, err := atomicfile.WriteFile(path, data)
+	res, err := e.tx.WriteFile(path, data)
 	if err != nil {
 		return outputError(err)
 	}

@@ -10,6 +10,10 @@
 //	defer f.Abort()
 //	... write to f ...
 //	out, err := f.Commit()
+//
+// A Txn groups the outputs of one run: their Commit only closes them, and
+// the Txn's Commit renames them all into place (its Abort removes them
+// all), so that a run's outputs appear together or not at all.
 package atomicfile
 
 import (
@@ -36,6 +40,8 @@ type File struct {
 	mu      sync.Mutex
 	done    bool
 	made    []string // parent folders Create made, removed again on Abort
+	txn     *Txn     // holds the rename back until the Txn commits
+	shown   string   // the path Results name, when not path (a file inside a staged folder)
 
 	// The checksum is computed on another goroutine, off the write path.
 	chunks chan []byte
@@ -120,7 +126,8 @@ func (f *File) checksum() string {
 	return hex.EncodeToString(<-f.sum)
 }
 
-// Commit flushes the file to disk and renames it into place.
+// Commit flushes the file to disk and renames it into place; a file of a
+// Txn is flushed and closed, and renamed by the Txn's Commit.
 func (f *File) Commit() (Result, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -130,11 +137,30 @@ func (f *File) Commit() (Result, error) {
 	f.done = true
 	forget(f)
 	sum := f.checksum()
+	res := Result{Path: f.path, SHA256: sum, Bytes: f.n}
+	if f.shown != "" {
+		res.Path = f.shown
+	}
+	if f.txn != nil {
+		// Synced before the rename, as CloseAtomicallyReplace does: a
+		// renamed file is never empty after a crash.
+		err := f.pending.Sync()
+		if cerr := f.pending.File.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(f.pending.Name())
+			removeMade(f.made)
+			return Result{}, fmt.Errorf("output %s: %w", f.path, err)
+		}
+		f.txn.stage(staged{path: f.path, tmp: f.pending.Name(), made: f.made})
+		return res, nil
+	}
 	if err := f.pending.CloseAtomicallyReplace(); err != nil {
 		f.pending.Cleanup()
 		return Result{}, fmt.Errorf("output %s: %w", f.path, err)
 	}
-	return Result{Path: f.path, SHA256: sum, Bytes: f.n}, nil
+	return res, nil
 }
 
 // Abort removes the temporary file. It is a no-op after Commit or a first
@@ -159,9 +185,18 @@ func forget(f *File) {
 }
 
 // AbortAll removes every temporary file and folder not yet committed or
-// aborted. The
-// CLI calls it when a signal arrives, before exiting.
+// aborted, and everything the open Txns hold back. The CLI calls it when a
+// signal arrives, before exiting.
 func AbortAll() {
+	liveTxnsMu.Lock()
+	txns := make([]*Txn, 0, len(liveTxns))
+	for t := range liveTxns {
+		txns = append(txns, t)
+	}
+	liveTxnsMu.Unlock()
+	for _, t := range txns {
+		t.Abort()
+	}
 	liveMu.Lock()
 	files := make([]*File, 0, len(live))
 	for f := range live {
@@ -204,6 +239,7 @@ type Dir struct {
 	path string
 	tmp  string
 	made []string // parent folders CreateDir made, removed again on Abort
+	txn  *Txn     // holds the rename back until the Txn commits
 	mu   sync.Mutex
 	done bool
 }
@@ -337,32 +373,44 @@ func (d *Dir) Commit() error {
 	for _, e := range entries {
 		if err := syncPath(filepath.Join(d.tmp, e.Name())); err != nil {
 			os.RemoveAll(d.tmp)
+			removeMade(d.made)
 			return fmt.Errorf("output %s: %w", d.path, err)
 		}
 	}
+	if d.txn != nil {
+		d.txn.stage(staged{path: d.path, tmp: d.tmp, made: d.made, dir: true})
+		return nil
+	}
+	return replaceDir(d.path, d.tmp)
+}
+
+// replaceDir renames the finished folder tmp to path, replacing an earlier
+// one of the same name when checkReplace allows it (else tmp is removed
+// and the old folder left as it is).
+func replaceDir(path, tmp string) error {
 	var old string
-	if _, err := os.Stat(d.path); err == nil {
-		if err := checkReplace(d.path); err != nil {
-			os.RemoveAll(d.tmp)
+	if _, err := os.Stat(path); err == nil {
+		if err := checkReplace(path); err != nil {
+			os.RemoveAll(tmp)
 			return err
 		}
-		old = d.tmp + ".old"
-		if err := os.Rename(d.path, old); err != nil {
-			os.RemoveAll(d.tmp)
-			return fmt.Errorf("output %s: %w", d.path, err)
+		old = tmp + ".old"
+		if err := os.Rename(path, old); err != nil {
+			os.RemoveAll(tmp)
+			return fmt.Errorf("output %s: %w", path, err)
 		}
 	}
-	if err := os.Rename(d.tmp, d.path); err != nil {
+	if err := os.Rename(tmp, path); err != nil {
 		if old != "" {
-			os.Rename(old, d.path)
+			os.Rename(old, path)
 		}
-		os.RemoveAll(d.tmp)
-		return fmt.Errorf("output %s: %w", d.path, err)
+		os.RemoveAll(tmp)
+		return fmt.Errorf("output %s: %w", path, err)
 	}
 	if old != "" {
 		os.RemoveAll(old)
 	}
-	return syncPath(filepath.Dir(d.path))
+	return syncPath(filepath.Dir(path))
 }
 
 func syncPath(p string) error {
