@@ -458,6 +458,12 @@ func (d *decoder) column(name string, k, v *yaml.Node) *Column {
 	}
 	if actionNode == nil {
 		d.errorf(v, join(path, "action"), ErrMissing, "missing: say what happens to the column (one of %s)", strings.Join(actionNames(), ", "))
+		// A misspelt key (actoin) is often why: name it too.
+		for _, kv := range pairs {
+			if key := kv[0]; !slices.Contains(columnCommon, key.Value) && len(actionsTaking(key.Value)) == 0 {
+				d.unknownKey(key, path, columnCommon)
+			}
+		}
 		return nil
 	}
 	a, ok := d.action(actionNode, join(path, "action"))

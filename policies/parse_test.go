@@ -98,6 +98,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown top key", "version: 1\ncolumn:\n  a: keep\n", ErrUnknownKey, "p.yaml:2:1", `did you mean "columns"`},
 		{"unknown column key", "version: 1\ncolumns:\n  age: {action: generalize, widht: 10}\n", ErrUnknownKey, "p.yaml:3:29", `did you mean "width"`},
 		{"unknown action", "version: 1\ncolumns:\n  a: {action: hsah}\n", ErrValue, "p.yaml:3:15", `did you mean "hash"`},
+		{"misspelt action key", "version: 1\ncolumns:\n  age: {role: quasi, actoin: drop}\n", ErrUnknownKey, "p.yaml:3:22", `actoin: unknown key (did you mean "action"?)`},
 		{"unknown role", "version: 1\ncolumns:\n  a: {role: qausi, action: keep}\n", ErrValue, "p.yaml:3:13", `did you mean "quasi"`},
 		{"missing action", "version: 1\ncolumns:\n  a: {role: direct}\n", ErrMissing, "p.yaml:3:6", "say what happens"},
 		{"param of another action", "version: 1\ncolumns:\n  a: {action: mask, width: 3}\n", ErrNotApplicable, "p.yaml:3:21", "belongs to generalize"},
