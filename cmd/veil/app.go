@@ -302,7 +302,7 @@ func (e *env) finish(err error, code int, status string) int {
 	} else {
 		fmt.Fprintf(e.stdout, "%s\n", line)
 	}
-	if s.Error != "" && status == "error" && e.terminationLog != "" {
+	if s.Error != "" && (status == "error" || status == "gate_failed") && e.terminationLog != "" {
 		if terr := e.sideFileConflict("--termination-log", e.terminationLog); terr != nil {
 			e.log.Error(terr.Error())
 		} else {

@@ -124,10 +124,16 @@ func TestReportCLIGates(t *testing.T) {
 			dir, orig, rel, pol := reportFixture(t, 3000, tc.gates)
 			js, html := filepath.Join(dir, "report.json"), filepath.Join(dir, "report.html")
 			// Flags after nothing positional, in any order.
+			tl := filepath.Join(t.TempDir(), "termination-log")
 			res := runVeil(t, "report", "--json", js, "--original", orig, "--released", rel, "--policy", pol,
-				"--target", "salary-class", "--html", html, "--progress", "never")
+				"--target", "salary-class", "--html", html, "--progress", "never", "--termination-log", tl)
 			if res.code != tc.code || res.summary.Status != tc.status {
 				t.Fatalf("exit %d status %q, want %d %q; stderr:\n%s", res.code, res.summary.Status, tc.code, tc.status, res.stderr)
+			}
+			// A failed gate fails the pipeline step: the pod's termination
+			// message says why.
+			if msg, err := os.ReadFile(tl); (tc.code == exitOK) != os.IsNotExist(err) || (err == nil && !strings.Contains(string(msg), "gate")) {
+				t.Errorf("termination log %q (%v) after exit %d", msg, err, tc.code)
 			}
 			if len(res.summary.Gates) != len(tc.passed) {
 				t.Errorf("summary gates = %+v, want %d", res.summary.Gates, len(tc.passed))
