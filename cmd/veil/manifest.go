@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -176,6 +177,11 @@ func (m *manifest) matches(command string, ins []fileHash, pol *fileHash, seed *
 	if m.Command != command || m.Version != veilVersion() || len(m.Inputs) != len(ins) {
 		return false
 	}
+	for _, g := range m.Gates {
+		if !g.Passed {
+			return false // the earlier run failed a gate: not done
+		}
+	}
 	for i := range ins {
 		if m.Inputs[i].SHA256 != ins[i].SHA256 {
 			return false
@@ -242,6 +248,20 @@ func (e *env) tracked(spec func(*cli.Context) (runSpec, error), fn func(*cli.Con
 			err error
 		}
 		var h hashes
+		// A run whose gate failed keeps its outputs (its report says
+		// why) and gets a manifest that records the failed verdicts, so
+		// that its folder output is recognised as veil's; such a
+		// manifest never makes a later run a no-op (manifest.matches).
+		var gate error
+		work := func(c *cli.Context) error {
+			err := fn(c)
+			var ge *gateError
+			if errors.As(err, &ge) {
+				gate = err
+				return nil
+			}
+			return err
+		}
 		// An earlier run's manifest matters before the work only when it
 		// may make this run a no-op (--skip-if-done) or reuse a DP release:
 		// then the inputs are hashed first.
@@ -255,7 +275,7 @@ func (e *env) tracked(spec func(*cli.Context) (runSpec, error), fn func(*cli.Con
 				return err
 			}
 			e.inputHashes = func() ([]fileHash, *fileHash, error) { return h.ins, h.pol, h.err }
-			if err := fn(c); err != nil {
+			if err := work(c); err != nil {
 				return err
 			}
 		} else {
@@ -271,7 +291,7 @@ func (e *env) tracked(spec func(*cli.Context) (runSpec, error), fn func(*cli.Con
 				return h
 			}
 			e.inputHashes = func() ([]fileHash, *fileHash, error) { r := wait(); return r.ins, r.pol, r.err }
-			if err := fn(c); err != nil {
+			if err := work(c); err != nil {
 				// A failed run writes no manifest: the hashes are not
 				// waited for (an interrupted run must not wait for the
 				// hash of a large input; e.ctx stops it).
@@ -282,7 +302,10 @@ func (e *env) tracked(spec func(*cli.Context) (runSpec, error), fn func(*cli.Con
 				return h.err
 			}
 		}
-		return e.writeManifest(s, h.ins, h.pol)
+		if err := e.writeManifest(s, h.ins, h.pol); err != nil {
+			return err
+		}
+		return gate
 	})
 }
 

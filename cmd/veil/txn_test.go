@@ -108,3 +108,39 @@ columns:
 		}
 	}
 }
+
+// TestGateFailedRunRerun: a run that fails a gate keeps its outputs, and
+// its manifest (with the failed verdict) lets a rerun replace its folder
+// output; --skip-if-done never takes it for done.
+func TestGateFailedRunRerun(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	if err := gen.Write(&b, 300, 4); err != nil {
+		t.Fatal(err)
+	}
+	in := writeFile(t, dir, "in.csv", b.String())
+	pol := writeFile(t, dir, "policy.yaml", `version: 1
+default_action: keep
+columns:
+  customer_id: {action: drop}
+  name:        {action: drop}
+  email:       {action: drop}
+  phone:       {action: drop}
+  ssn:         {action: drop}
+  birth_date:  {action: drop}
+  age:         {role: quasi, action: generalize, width: 40}
+gates:
+  min_k: 1000
+`)
+	out := filepath.Join(dir, "release") + string(filepath.Separator)
+	args := []string{"anonymize", in, "--policy", pol, "--out", out, "--report-json", filepath.Join(dir, "r.json"), "--progress", "never"}
+	for i, extra := range [][]string{nil, nil, {"--skip-if-done"}} {
+		res := runVeil(t, append(append([]string{}, args...), extra...)...)
+		if res.code != exitPrivacyGate {
+			t.Fatalf("run %d: exit %d, want %d (a failed privacy gate)\n%s", i+1, res.code, exitPrivacyGate, res.stderr)
+		}
+		if _, err := os.Stat(filepath.Join(out, "_MANIFEST.json")); err != nil {
+			t.Errorf("run %d: no manifest in the folder output: %v", i+1, err)
+		}
+	}
+}
