@@ -204,9 +204,11 @@ func cmpFloat(a, b float64) int {
 // numericCodes cuts a numeric column into at most bins equal-frequency
 // bins (one per value when it has at most bins distinct values; a value
 // heavier than a bin gets a bin of its own) and describes the values
-// within each bin. Values seen fewer than minCount times are left out of a
-// bin's atoms (their weight goes to the others) unless the bin has no
-// other value. Null is its own code.
+// within each bin. The column is first top- and bottom-coded at minCount
+// rows (tailCode), so the model's bounds are never one person's value.
+// Values seen fewer than minCount times are left out of a bin's atoms
+// (their weight goes to the others) unless the bin has no other value.
+// Null is its own code.
 func numericCodes(s *colStats, bins, minCount int) ([]Code, *Numeric) {
 	n := float64(s.n)
 	num := &Numeric{Integer: s.integer, Decimals: s.decimals, Min: s.min, Max: s.max}
@@ -215,6 +217,9 @@ func numericCodes(s *colStats, bins, minCount int) ([]Code, *Numeric) {
 	}
 	var codes []Code
 	vals, exact := numericValues(s)
+	if coded, lo, hi, ok := tailCode(vals, float64(minCount)); ok {
+		vals, num.Min, num.Max = coded, lo, hi
+	}
 	if len(vals) > 0 {
 		groups := equalFrequency(vals, bins)
 		for _, g := range groups {
@@ -228,6 +233,39 @@ func numericCodes(s *colStats, bins, minCount int) ([]Code, *Numeric) {
 		num.Min, num.Max = 0, 0
 	}
 	return codes, num
+}
+
+// tailCode bottom- and top-codes sorted weighted values at minCount rows,
+// as sdcMicro's topBotCoding does: values below the one where the
+// cumulated weight from the bottom reaches minCount become that value, and
+// likewise from the top. The smallest and largest values of a column (the
+// highest salary, the oldest age) are single people's values; after coding
+// every bound the model holds is shared by at least minCount rows. It
+// reports false, leaving vals alone, when the column is too small for both
+// tails (fewer than 2·minCount rows) or minCount is 1 or less.
+func tailCode(vals []weighted, minCount float64) (coded []weighted, lo, hi float64, ok bool) {
+	if minCount <= 1 || len(vals) == 0 {
+		return vals, 0, 0, false
+	}
+	i, cum := 0, vals[0].w
+	for cum < minCount-1e-9 && i < len(vals)-1 {
+		i++
+		cum += vals[i].w
+	}
+	j, cumHi := len(vals)-1, vals[len(vals)-1].w
+	for cumHi < minCount-1e-9 && j > 0 {
+		j--
+		cumHi += vals[j].w
+	}
+	if i >= j {
+		return vals, 0, 0, false
+	}
+	lo, hi = vals[i].v, vals[j].v
+	coded = make([]weighted, 0, j-i+1)
+	coded = append(coded, weighted{lo, cum})
+	coded = append(coded, vals[i+1:j]...)
+	coded = append(coded, weighted{hi, cumHi})
+	return coded, lo, hi, true
 }
 
 type valueGroup struct {
