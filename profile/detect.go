@@ -368,7 +368,9 @@ func dobColumn(cs *colSample, valid []string, hinted bool) (float64, string) {
 	sd := stddev(years)
 	sort.Float64s(ages)
 	median := ages[len(ages)/2]
-	if sd <= 5 {
+	if sd <= 5 && !hinted {
+		// Named as a birth date (dob, geburtsdatum), a narrow spread is
+		// a cohort (the children of a school), not an event.
 		return 0, "narrow spread of years: an event date, not a birth date"
 	}
 	if !hinted && (sd < 12 || median < 18 || median > 85) {
@@ -598,20 +600,18 @@ func identifier(cs *colSample) (Detection, bool) {
 }
 
 // numericKey recognises, without a name, an integer column whose sampled
-// values all have the same number of digits (6 or more) and nearly all
-// differ (95 %): a record key, or a national number or phone number stored
-// as a number, which no validator sees without its separators. Amounts and
-// counts vary in length and repeat; a column named like a time or a
-// measure (epoch seconds, amounts in cents) is left alone.
+// values all have the same number of digits and either nearly all differ
+// (95 %, 6 digits or more) or have 9 digits or more and 20 distinct values
+// at least (an export with several rows per person: orders, visits): a
+// record key, or a national number or phone number stored as a number,
+// which no validator sees without its separators. Amounts and counts vary
+// in length and repeat; a column named like a time or a measure (epoch
+// seconds, amounts in cents) is left alone.
 func numericKey(cs *colSample) (Detection, bool) {
 	if cs.kind != dataset.Integer || cs.nonNull < 20 || cs.n < 20 {
 		return Detection{}, false
 	}
 	if matchName(cs.tokens, cs.joined, nil, negMeasure).negative != "" {
-		return Detection{}, false
-	}
-	ratio := float64(min(cs.distinct, cs.nonNull)) / float64(cs.nonNull)
-	if ratio < 0.95 || len(cs.values)*20 < cs.n*19 {
 		return Detection{}, false
 	}
 	digits := len(cs.values[0])
@@ -620,7 +620,9 @@ func numericKey(cs *colSample) (Detection, bool) {
 			return Detection{}, false
 		}
 	}
-	if digits < 6 {
+	ratio := float64(min(cs.distinct, cs.nonNull)) / float64(cs.nonNull)
+	unique := ratio >= 0.95 && len(cs.values)*20 >= cs.n*19 && digits >= 6
+	if !unique && (digits < 9 || len(cs.values) < 20) {
 		return Detection{}, false
 	}
 	ev := Evidence{Sampled: cs.n, Matching: cs.n, Valid: len(cs.values), Validator: "distinct-ratio+length",
@@ -646,7 +648,7 @@ func freeText(cs *colSample, short bool) (candidate, bool) {
 	if short && matchName(cs.tokens, cs.joined, nil, union(negID, negDirect)).negative != "" {
 		return candidate{}, false // order numbers, tracking codes: named as not personal
 	}
-	hits := 0
+	hits, distinctHits := 0, 0
 	found := map[string]int{}
 	var examples []string
 	opts := &ScanOptions{Regions: cs.regions}
@@ -659,6 +661,7 @@ func freeText(cs *colSample, short bool) (candidate, bool) {
 			continue
 		}
 		hits += cs.counts[i]
+		distinctHits++
 		for _, m := range ms {
 			found[m.Entity]++
 		}
@@ -668,7 +671,9 @@ func freeText(cs *colSample, short bool) (candidate, bool) {
 	}
 	// Short text needs 10 sampled values: fewer tell nothing, and the
 	// profile never lists a value seen fewer than --min-count times.
-	if hits < 2 || hits*20 < cs.n || short && (cs.n < 10 || hits*2 < cs.n) {
+	// Half of the rows, or half of the distinct values: placeholders
+	// (n/a, unknown) repeated on many rows do not hide the others.
+	if hits < 2 || hits*20 < cs.n || short && (cs.n < 10 || hits*2 < cs.n && distinctHits*2 < len(cs.values)) {
 		return candidate{}, false
 	}
 	def := &entityDef{entity: "FREE_TEXT", role: RoleDirect, validator: "FindPII", rank: 1, sensitivity: SensitivityModerate}
@@ -686,7 +691,7 @@ func freeText(cs *colSample, short bool) (candidate, bool) {
 // at the ends of v or between spaces and punctuation, not inside a code
 // such as PED-2026-031877, whose digits a phone pattern would take.
 func standalone(v string, start, end int) bool {
-	const before, after = " \t(\"'<:,;[", " \t)\"'>,;.:!?]"
+	const before, after = " \t(\"'<:,;[/=#", " \t)\"'>,;.:!?]/#"
 	return (start == 0 || strings.IndexByte(before, v[start-1]) >= 0) &&
 		(end == len(v) || strings.IndexByte(after, v[end]) >= 0)
 }

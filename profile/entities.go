@@ -97,7 +97,8 @@ var (
 		username account bank domain app project team department abteilung store shop hotel school`)
 	// negMeasure names numbers that are not keys even when they are
 	// long and unique: times and measures.
-	negMeasure = tokenSet(`time timestamp ts epoch unix date created updated modified at ms millis seconds amount
+	negMeasure = tokenSet(`time timestamp ts epoch unix date created updated modified at ms millis seconds seen login
+		logged visit visited expires expiry amount
 		price total sum count qty quantity value score balance revenue income salary cents cost size bytes duration
 		weight height lat lon latitude longitude`)
 	negID = tokenSet(`order bestellung commande pedido bestelling tracking sendung suivi seguimiento invoice rechnung

@@ -539,6 +539,35 @@ func TestDetectMixedAndNumberKeys(t *testing.T) {
 		{"col_5", dataset.String, short, "other", ""},
 		{"col_6", dataset.String, ssns, "other", ""}, // digits as text without a shape: no key rule for text
 	}
+	var pupils []string
+	for i := 0; i < 40; i++ {
+		pupils = append(pupils, fmt.Sprintf("%d-%02d-%02d", 2012+i%7, 1+i%12, 1+i%28))
+	}
+	// Several rows a person (orders), placeholders, identifiers inside codes.
+	var orders, sparse, glued, seen []string
+	for i := 0; i < 200; i++ {
+		orders = append(orders, fmt.Sprint(100071909+(i/8)*104729))
+		if i%5 < 2 {
+			sparse = append(sparse, fmt.Sprintf("user%d.x@posteo.de", i))
+		} else {
+			sparse = append(sparse, []string{"n/a", "unknown", "-"}[i%3])
+		}
+		glued = append(glued, fmt.Sprintf("CUST/%03d-%02d-%04d", 101+i%600, 10+i%89, 1000+i*7))
+		seen = append(seen, fmt.Sprint(1700000000+i*3607))
+	}
+	type tcase = struct {
+		name   string
+		kind   dataset.Kind
+		values []string
+		role   string
+		entity string
+	}
+	tests = append(tests,
+		tcase{"geburtsdatum", dataset.String, pupils, "direct", "DATE_OF_BIRTH"}, // a school's pupils: a narrow cohort, named
+		tcase{"col_8", dataset.Integer, orders, "identifier", "RECORD_ID"},
+		tcase{"contact", dataset.String, sparse, "direct", "FREE_TEXT"},
+		tcase{"ref", dataset.String, glued, "direct", "FREE_TEXT"},
+		tcase{"last_seen", dataset.Integer, seen, "other", ""})
 	for _, tc := range tests {
 		d := profile.DetectKind(tc.name, tc.kind, tc.values, nil)
 		if d.Role != tc.role || d.Entity != tc.entity {
