@@ -240,9 +240,11 @@ func numericCodes(s *colStats, bins, minCount int) ([]Code, *Numeric) {
 // cumulated weight from the bottom reaches minCount become that value, and
 // likewise from the top. The smallest and largest values of a column (the
 // highest salary, the oldest age) are single people's values; after coding
-// every bound the model holds is shared by at least minCount rows. It
-// reports false, leaving vals alone, when the column is too small for both
-// tails (fewer than 2·minCount rows) or minCount is 1 or less.
+// every bound the model holds is where minCount rows or more lie at or
+// beyond it, and nothing is said of the rows beyond (a tail's mean would
+// carry the top salary into the model). It reports false, leaving vals
+// alone, when the column is too small for both tails (fewer than
+// 2·minCount rows) or minCount is 1 or less.
 func tailCode(vals []weighted, minCount float64) (coded []weighted, lo, hi float64, ok bool) {
 	if minCount <= 1 || len(vals) == 0 {
 		return vals, 0, 0, false
@@ -266,6 +268,44 @@ func tailCode(vals []weighted, minCount float64) (coded []weighted, lo, hi float
 	coded = append(coded, vals[i+1:j]...)
 	coded = append(coded, weighted{hi, cumHi})
 	return coded, lo, hi, true
+}
+
+// quantiles integrates the quantile function of sorted weighted values:
+// the rows are laid end to end by weight, row r holding [cum, cum+w).
+type quantiles struct {
+	vals     []weighted
+	cum, sum []float64 // weight and weighted sum of vals[:i]
+	total    float64
+}
+
+func newQuantiles(vals []weighted) *quantiles {
+	q := &quantiles{vals: vals, cum: make([]float64, len(vals)+1), sum: make([]float64, len(vals)+1)}
+	for i, v := range vals {
+		q.cum[i+1] = q.cum[i] + v.w
+		q.sum[i+1] = q.sum[i] + v.w*v.v
+	}
+	q.total = q.cum[len(vals)]
+	return q
+}
+
+// integral returns the weighted sum of the values below weight t.
+func (q *quantiles) integral(t float64) float64 {
+	i := sort.SearchFloat64s(q.cum, t) // the first i with cum[i] >= t
+	switch {
+	case i == 0:
+		return 0
+	case i > len(q.vals):
+		return q.sum[len(q.vals)]
+	}
+	return q.sum[i-1] + (t-q.cum[i-1])*q.vals[i-1].v
+}
+
+// mean returns the mean value of the rows between weights a and b.
+func (q *quantiles) mean(a, b float64) float64 {
+	if b-a <= 0 {
+		return q.vals[min(sort.SearchFloat64s(q.cum, a), len(q.vals)-1)].v
+	}
+	return (q.integral(b) - q.integral(a)) / (b - a)
 }
 
 type valueGroup struct {
@@ -321,9 +361,11 @@ func equalFrequency(vals []weighted, k int) []valueGroup {
 }
 
 // describeBin returns the bin of a group of values: atoms when it has few
-// distinct values (and they were counted exactly), else knots.
+// distinct values (and they were counted exactly) of which some are seen
+// minCount times or more, else knots. Either way no number of the bin is
+// one row's value: atoms are values of minCount rows or more, knots and
+// bounds means of minCount rows.
 func describeBin(vals []weighted, exact bool, minCount int) *Bin {
-	b := &Bin{Lo: vals[0].v, Hi: vals[len(vals)-1].v}
 	if exact && len(vals) <= withinBinAtoms {
 		var keep []weighted
 		for _, v := range vals {
@@ -331,40 +373,41 @@ func describeBin(vals []weighted, exact bool, minCount int) *Bin {
 				keep = append(keep, v)
 			}
 		}
-		if len(keep) == 0 {
-			keep = vals
+		if len(keep) > 0 {
+			var tot float64
+			for _, v := range keep {
+				tot += v.w
+			}
+			b := &Bin{Lo: keep[0].v, Hi: keep[len(keep)-1].v}
+			for _, v := range keep {
+				b.Atoms = append(b.Atoms, Atom{V: v.v, P: round9(v.w / tot)})
+			}
+			return b
 		}
-		var tot float64
-		for _, v := range keep {
-			tot += v.w
-		}
-		for _, v := range keep {
-			b.Atoms = append(b.Atoms, Atom{V: v.v, P: round9(v.w / tot)})
-		}
-		return b
 	}
-	b.Knots = knots(vals, binKnots)
-	return b
+	k := knots(vals, binKnots, float64(max(minCount, 1)))
+	return &Bin{Lo: k[0], Hi: k[len(k)-1], Knots: k}
 }
 
-// knots returns k quantiles (0, 1/(k−1), ..., 1) of sorted weighted values.
-func knots(vals []weighted, k int) []float64 {
-	var total float64
-	for _, v := range vals {
-		total += v.w
-	}
+// knots returns k quantiles (0, 1/(k−1), ..., 1) of sorted weighted values,
+// each micro-aggregated over m rows, as sdcMicro's microaggregation does:
+// the mean of the m rows nearest the quantile (a window of weight m around
+// it, kept inside the values). A quantile of a bin is otherwise the value
+// of one row, and a knot list one row's value after another (a model of
+// dates of birth would list real ones). The means never decrease, so they
+// are quantiles of a distribution all the same.
+func knots(vals []weighted, k int, m float64) []float64 {
+	q := newQuantiles(vals)
+	m = min(m, q.total)
 	out := make([]float64, k)
-	j := 0
-	var cum float64
 	for i := range k {
-		target := float64(i) / float64(k-1) * total
-		for j < len(vals)-1 && cum+vals[j].w < target {
-			cum += vals[j].w
-			j++
-		}
-		out[i] = vals[j].v
+		target := float64(i) / float64(k-1) * q.total
+		a := min(max(target-m/2, 0), q.total-m)
+		out[i] = q.mean(a, a+m)
 	}
-	out[0], out[k-1] = vals[0].v, vals[len(vals)-1].v
+	for i := 1; i < k; i++ {
+		out[i] = max(out[i], out[i-1]) // rounding never breaks the order
+	}
 	return out
 }
 

@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -72,5 +75,75 @@ func TestModelBoundsNotOnePerson(t *testing.T) {
 				t.Fatalf("%s: sampled %q, outside the coded range (age >= 25, salary <= 64500)", method, line)
 			}
 		}
+	}
+}
+
+// TestKnotsNotOneRow: a column of unique values (measurements, days of
+// birth) is described by knots; none of the model's numbers for it is the
+// value of a row (knots are means of min-count rows), but for the coded
+// bounds of the column.
+func TestKnotsNotOneRow(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("born,team\n")
+	count := map[float64]int{}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 3000; i++ {
+		text := fmt.Sprintf("%.4f", rng.Float64()*1000)
+		v, _ := strconv.ParseFloat(text, 64)
+		count[v]++
+		fmt.Fprintf(&b, "%s,%s\n", text, []string{"a", "b"}[i%2])
+	}
+	path := filepath.Join(t.TempDir(), "born.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var sorted []float64
+	for v := range count {
+		sorted = append(sorted, v)
+	}
+	slices.Sort(sorted)
+	// The column's coded bounds: where DefaultMinCount rows lie at or
+	// beyond.
+	bound := map[float64]bool{sorted[DefaultMinCount-1]: true, sorted[len(sorted)-DefaultMinCount]: true}
+	m := fit(t, path, &Options{Seed: 1})
+	js, _ := json.Marshal(m)
+	var doc struct {
+		Columns []struct {
+			Name  string
+			Codes []struct {
+				Bin *struct {
+					Lo, Hi float64
+					Knots  []float64
+					Atoms  []struct{ V float64 }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(js, &doc); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, c := range doc.Columns {
+		if c.Name != "born" {
+			continue
+		}
+		for _, code := range c.Codes {
+			if code.Bin == nil {
+				continue
+			}
+			nums := append([]float64{code.Bin.Lo, code.Bin.Hi}, code.Bin.Knots...)
+			for _, a := range code.Bin.Atoms {
+				nums = append(nums, a.V)
+			}
+			for _, v := range nums {
+				checked++
+				if n := count[v]; n > 0 && !bound[v] {
+					t.Errorf("the model holds %v, the value of %d row(s)", v, n)
+				}
+			}
+		}
+	}
+	if checked < 20 {
+		t.Fatalf("checked %d numbers of born, want its bins", checked)
 	}
 }
