@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"context"
 	"math"
 	"slices"
 )
@@ -132,7 +133,7 @@ func oneWaySets(d int) [][]int {
 // evaluated lazily: a candidate's last score is kept until it reaches the
 // top, where it is recomputed (errors shrink as marginals are added, so a
 // stale score is about an upper bound).
-func fitExact(cnt *counts, maxClique int, tick func()) (*pgm, [][]float64) {
+func fitExact(ctx context.Context, cnt *counts, maxClique int, tick func()) (*pgm, [][]float64) {
 	d := len(cnt.dims)
 	p := newPGM(cnt.dims, oneWaySets(d))
 	var ms []measurement
@@ -151,7 +152,7 @@ func fitExact(cnt *counts, maxClique int, tick func()) (*pgm, [][]float64) {
 	}
 	done := make([]bool, len(cands))
 	threshold := stopTVDv * 2 * total
-	for round := 0; round < 16*d; round++ {
+	for round := 0; round < 16*d && ctx.Err() == nil; round++ {
 		fb = p.factors(bel)
 		bi := -1
 		for {
@@ -226,7 +227,7 @@ type aimResult struct {
 // marginal by less than its expected noise, σ is halved and ε₀ doubled; the
 // last round spends what is left. rho is the budget of the rounds, rho1
 // the budget the 1-way marginals spent.
-func fitAIM(cnt *counts, one []measurement, total float64, maxClique int, rho, rho1 float64, nz Noise, tick func()) *aimResult {
+func fitAIM(ctx context.Context, cnt *counts, one []measurement, total float64, maxClique int, rho, rho1 float64, nz Noise, tick func()) *aimResult {
 	d := len(cnt.dims)
 	p := newPGM(cnt.dims, oneWaySets(d))
 	var ms []measurement
@@ -247,7 +248,9 @@ func fitAIM(cnt *counts, one []measurement, total float64, maxClique int, rho, r
 	res.sigma0, res.eps0 = sigma, eps0
 	used := 0.0
 	const tol = 1e-12
-	for used < rho*(1-tol) {
+	// A cancelled fit stops between rounds; the caller returns ctx's error
+	// and nothing of the fit is kept.
+	for used < rho*(1-tol) && ctx.Err() == nil {
 		roundRho := 1/(2*sigma*sigma) + eps0*eps0/8
 		if rho-used < 2*roundRho {
 			// The last round spends what is left, 90 % measuring.

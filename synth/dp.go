@@ -251,7 +251,10 @@ func fitDP(ctx context.Context, open Opener, m *Model, stats []*colStats, o *Opt
 	total := math.Max(totals/weights, 1)
 	// Selection and measurement rounds (AIM), then the final estimate.
 	roundsRho := rest - rho1
-	ar := fitAIM(cnt, one, total, maxClique, roundsRho, rho1, nz, o.Tick)
+	ar := fitAIM(ctx, cnt, one, total, maxClique, roundsRho, rho1, nz, o.Tick)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	pr.Budget = append(pr.Budget,
 		BudgetStep{Step: "selection of the marginals to measure (exponential mechanism, AIM rounds)", Rho: ar.selRho,
 			Measurements: ar.rounds, Epsilon: ar.eps0},

@@ -241,7 +241,10 @@ func Fit(ctx context.Context, open Opener, opt *Options) (*Model, error) {
 			maxClique = 2
 		}
 		m.Settings.MaxClique = maxClique
-		p, bel := fitExact(c, maxClique, nil)
+		p, bel := fitExact(ctx, c, maxClique, nil)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		m.Graph = graphFromPGM(p, bel, vars)
 	case MethodCopula:
 		f := newCopulaFitter(m, o.Seed)

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -85,6 +86,18 @@ type env struct {
 	// tx holds the run's outputs back until the run succeeds: they are
 	// renamed into place together at its end, or removed together.
 	tx *atomicfile.Txn
+	// summaryOut is the --summary-file, created before the outputs are put
+	// in place so that a summary file that cannot be written fails the run
+	// before anything is committed.
+	summaryOut *atomicfile.File
+	// printed is set by whoever prints the summary line: finish, or the
+	// forced exit after a signal (forceFinish), never both; finish closes
+	// finished once the line and its files are out.
+	printed  atomic.Bool
+	finished chan struct{}
+	// sideFiles are the summary file and termination log once checkPaths
+	// has cleared them, for the forced exit.
+	sideFiles atomic.Pointer[[2]string]
 }
 
 // summary is the one-line JSON object printed last on stdout and written to
@@ -173,19 +186,29 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			RunID:   newRunID(),
 			Outputs: []outputRef{},
 		},
-		tx: atomicfile.NewTxn(),
+		tx:       atomicfile.NewTxn(),
+		finished: make(chan struct{}),
 	}
 	defer e.tx.Abort()
+	if sig != nil {
+		force := e.forceFinish
+		sig.force.Store(&force)
+		defer sig.force.Store(nil)
+	}
 	app := newApp(e)
 	args = reorderArgs(app, args)
 	e.summary.Command = commandPath(app, args)
 	err := app.RunContext(ctx, args)
 	if sig != nil {
 		if s := sig.received(); s != 0 {
-			err = fmt.Errorf("interrupted by %s: no output was written: %w", signalName(s), context.Canceled)
 			code := 128 + s
 			e.dropOutputs(e.tx.Pending())
 			atomicfile.AbortAll()
+			err = fmt.Errorf("interrupted by %s: no output was written: %w", signalName(s), context.Canceled)
+			if len(e.summary.Outputs) > 0 {
+				// veil demo: its finished steps are runs of their own.
+				err = fmt.Errorf("interrupted by %s: only the outputs listed, of steps that had finished, were written: %w", signalName(s), context.Canceled)
+			}
 			return e.finish(err, code, "error")
 		}
 	}
@@ -216,6 +239,21 @@ func (e *env) settle(err error, code int, status string) (error, int, string) {
 		e.tx.Abort()
 		return err, code, status
 	}
+	if e.summaryFile != "" && e.sideFileConflict("--summary-file", e.summaryFile) == nil {
+		f, serr := atomicfile.Create(e.summaryFile)
+		if serr != nil {
+			e.dropOutputs(e.tx.Pending())
+			e.tx.Abort()
+			e.summaryFile = ""
+			serr = fmt.Errorf("--summary-file: %w", outputError(serr))
+			scode, sstatus := exitCode(serr, e.skipExitCode)
+			if scode == exitOK || scode == exitInternal {
+				scode, sstatus = exitUsage, "error"
+			}
+			return serr, scode, sstatus
+		}
+		e.summaryOut = f
+	}
 	unplaced, cerr := e.tx.Commit()
 	if cerr == nil {
 		return err, code, status
@@ -229,22 +267,63 @@ func (e *env) settle(err error, code int, status string) (error, int, string) {
 	return cerr, ccode, cstatus
 }
 
-// dropOutputs removes paths from the summary's outputs.
+// dropOutputs removes paths, and files inside them (a folder output's
+// manifest), from the summary's outputs.
 func (e *env) dropOutputs(paths []string) {
 	if len(paths) == 0 {
 		return
 	}
-	gone := map[string]bool{}
-	for _, p := range paths {
-		gone[filepath.Clean(p)] = true
-	}
 	kept := e.summary.Outputs[:0]
 	for _, o := range e.summary.Outputs {
-		if !gone[filepath.Clean(o.Path)] {
+		gone := false
+		for _, p := range paths {
+			if samePathOrInside(o.Path, p) {
+				gone = true
+				break
+			}
+		}
+		if !gone {
 			kept = append(kept, o)
 		}
 	}
 	e.summary.Outputs = kept
+}
+
+// samePathOrInside reports whether path is dir or lies inside it.
+func samePathOrInside(path, dir string) bool {
+	rel, err := filepath.Rel(filepath.Clean(dir), filepath.Clean(path))
+	return err == nil && (rel == "." || !strings.HasPrefix(rel, ".."))
+}
+
+// forceFinish prints the summary line of a run that did not stop within
+// the grace period after a signal, or got a second one: veil exits
+// without it, its outputs already removed (atomicfile.AbortAll).
+func (e *env) forceFinish(sig int) {
+	if !e.printed.CompareAndSwap(false, true) {
+		// finish is printing it: let it end before veil exits.
+		select {
+		case <-e.finished:
+		case <-time.After(2 * time.Second):
+		}
+		return
+	}
+	s := summary{Schema: "veil.summary/v1", Command: e.summary.Command, Status: "error", ExitCode: 128 + sig,
+		Error:   fmt.Sprintf("interrupted by %s: the run did not stop in time, veil exited (its outputs removed)", signalName(sig)),
+		Version: e.summary.Version, RunID: e.summary.RunID, Outputs: []outputRef{},
+		DurationMS: time.Since(e.started).Milliseconds()}
+	line, err := json.Marshal(s)
+	if err != nil {
+		return
+	}
+	fmt.Fprintf(e.stdout, "%s\n", line)
+	if side := e.sideFiles.Load(); side != nil {
+		if side[0] != "" {
+			atomicfile.WriteFile(side[0], append(line, '\n'))
+		}
+		if side[1] != "" {
+			writeTerminationLog(side[1], s.Error)
+		}
+	}
 }
 
 func defaultLogger(w io.Writer) *slog.Logger {
@@ -257,6 +336,10 @@ func defaultLogger(w io.Writer) *slog.Logger {
 // finish logs the error, prints the summary line and writes the summary and
 // termination files.
 func (e *env) finish(err error, code int, status string) int {
+	if !e.printed.CompareAndSwap(false, true) {
+		return code // the forced exit printed it
+	}
+	defer close(e.finished)
 	s := e.summary
 	s.Status = status
 	s.ExitCode = code
@@ -287,7 +370,20 @@ func (e *env) finish(err error, code int, status string) int {
 		fmt.Fprintf(e.stderr, "veil: encoding summary: %v\n", jerr)
 		return exitInternal
 	}
-	if e.summaryFile != "" {
+	if e.summaryOut != nil && e.summaryFile != "" {
+		_, werr := e.summaryOut.Write(append(line, '\n'))
+		if werr == nil {
+			_, werr = e.summaryOut.Commit()
+		}
+		e.summaryOut.Abort()
+		if werr != nil {
+			code, status = e.failFinish(fmt.Errorf("writing --summary-file: %w", outputError(werr)), code, status)
+			if line, jerr = json.Marshal(s); jerr != nil {
+				fmt.Fprintf(e.stderr, "veil: encoding summary: %v\n", jerr)
+				return exitInternal
+			}
+		}
+	} else if e.summaryFile != "" {
 		if _, werr := atomicfile.WriteFile(e.summaryFile, append(line, '\n')); werr != nil {
 			// The summary line then says the run failed, as the exit code does.
 			code, status = e.failFinish(fmt.Errorf("writing --summary-file: %w", outputError(werr)), code, status)

@@ -270,6 +270,10 @@ func (e *env) checkPaths(p runPaths) error {
 			e.terminationLog = ""
 		}
 	}
+	if err == nil {
+		// Cleared: a forced exit after a signal may write them.
+		e.sideFiles.Store(&[2]string{e.summaryFile, e.terminationLog})
+	}
 	return err
 }
 

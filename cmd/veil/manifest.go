@@ -174,13 +174,33 @@ func readManifest(out string) *manifest {
 // matches reports whether m describes this run's work, and whether the
 // outputs it lists are still there unchanged.
 func (m *manifest) matches(command string, ins []fileHash, pol *fileHash, seed *uint64, params []string) bool {
-	if m.Command != command || m.Version != veilVersion() || len(m.Inputs) != len(ins) {
-		return false
-	}
 	for _, g := range m.Gates {
 		if !g.Passed {
 			return false // the earlier run failed a gate: not done
 		}
+	}
+	return m.sameRelease(command, ins, pol, seed, params, m.Parameters)
+}
+
+// releaseParams drops the flags that only ask for reports of the release
+// (--report, --report-json...): they do not change the release itself.
+func releaseParams(params []string) []string {
+	var out []string
+	for _, p := range params {
+		if !strings.HasPrefix(p, "report") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// sameRelease reports whether m records the release this run would make
+// (whatever its gates said), comparing this run's parameters mine with
+// the manifest's theirs (release parameters only, for a DP release), and
+// the outputs it lists are still there unchanged.
+func (m *manifest) sameRelease(command string, ins []fileHash, pol *fileHash, seed *uint64, mine, theirs []string) bool {
+	if m.Command != command || m.Version != veilVersion() || len(m.Inputs) != len(ins) {
+		return false
 	}
 	for i := range ins {
 		if m.Inputs[i].SHA256 != ins[i].SHA256 {
@@ -196,7 +216,7 @@ func (m *manifest) matches(command string, ins []fileHash, pol *fileHash, seed *
 	if (m.Seed == nil) != (seed == nil) || (seed != nil && *m.Seed != *seed) {
 		return false
 	}
-	if strings.Join(m.Parameters, "\x00") != strings.Join(params, "\x00") {
+	if strings.Join(theirs, "\x00") != strings.Join(mine, "\x00") {
 		return false
 	}
 	for _, o := range m.Outputs {
@@ -212,21 +232,38 @@ func (m *manifest) matches(command string, ins []fileHash, pol *fileHash, seed *
 // run. It returns a skipError for --skip-if-done, and true when a DP
 // release must be reused rather than recomputed.
 func (e *env) checkDone(c *cli.Context, spec runSpec, m *manifest, ins []fileHash, pol *fileHash) (reuse bool, err error) {
-	if !m.matches(e.summary.Command, ins, pol, e.summary.Seed, spec.params) {
-		return false, nil
-	}
-	if c.Bool("skip-if-done") {
+	if c.Bool("skip-if-done") && m.matches(e.summary.Command, ins, pol, e.summary.Seed, spec.params) {
 		e.summary.Outputs = m.Outputs
 		return false, &skipError{fmt.Sprintf("%s is up to date (manifest %s, run %s)", spec.out, manifestPath(spec.out), m.RunID)}
 	}
-	if m.DP != nil && !c.Bool("new-release") {
-		e.log.Warn("reusing the existing differentially private release: recomputing it would spend the privacy budget again (use --new-release to do so on purpose)",
-			"manifest", manifestPath(spec.out), "epsilon", m.DP.Epsilon, "run", m.RunID)
-		e.summary.Outputs = m.Outputs
-		e.detail("reused_release", m.RunID)
-		return true, nil
+	// A DP release is kept, never redrawn by accident: whatever its gates
+	// said and whatever reports are asked for now, the same release is
+	// reused.
+	if m.DP == nil || c.Bool("new-release") ||
+		!m.sameRelease(e.summary.Command, ins, pol, e.summary.Seed, releaseParams(spec.params), releaseParams(m.Parameters)) {
+		return false, nil
 	}
-	return false, nil
+	e.log.Warn("reusing the existing differentially private release: recomputing it would spend the privacy budget again (use --new-release to do so on purpose)",
+		"manifest", manifestPath(spec.out), "epsilon", m.DP.Epsilon, "run", m.RunID)
+	if strings.Join(spec.params, "\x00") != strings.Join(m.Parameters, "\x00") {
+		e.log.Warn("report flags not applied to the reused release: run veil report on it", "release", spec.out)
+	}
+	e.summary.Outputs = m.Outputs
+	e.summary.Gates = m.Gates
+	e.detail("reused_release", m.RunID)
+	var failed []string
+	privacy := false
+	for _, g := range m.Gates {
+		if !g.Passed {
+			failed = append(failed, g.Name)
+			privacy = privacy || g.Kind == "privacy"
+		}
+	}
+	if len(failed) > 0 {
+		return true, &gateError{privacy: privacy, msg: fmt.Sprintf("the reused release failed its gates when it was made (run %s): %s",
+			m.RunID, strings.Join(failed, ", "))}
+	}
+	return true, nil
 }
 
 // tracked wraps the work of a command whose outputs get a manifest. spec

@@ -11,8 +11,12 @@ import (
 	"github.com/veil-data/veil/internal/atomicfile"
 )
 
-// signalState remembers the first SIGINT or SIGTERM received.
-type signalState struct{ sig atomic.Int32 }
+// signalState remembers the first SIGINT or SIGTERM received, and what to
+// print when veil must exit without the run's own summary.
+type signalState struct {
+	sig   atomic.Int32
+	force atomic.Pointer[func(sig int)]
+}
 
 func (s *signalState) received() int { return int(s.sig.Load()) }
 
@@ -42,6 +46,9 @@ func notifySignals(parent context.Context) (context.Context, *signalState) {
 		case <-time.After(gracePeriod):
 		}
 		atomicfile.AbortAll()
+		if f := st.force.Load(); f != nil {
+			(*f)(int(n)) // the summary line the run had no time to print
+		}
 		os.Exit(128 + int(n))
 	}()
 	return ctx, st

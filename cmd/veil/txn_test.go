@@ -144,3 +144,52 @@ gates:
 		}
 	}
 }
+
+// TestDPReleaseKeptWhateverItsGates: a DP release that failed a gate is
+// kept on disk, so a rerun reuses it (and fails the same gate) instead of
+// drawing new noise; asking for a report on a rerun does not redraw it
+// either.
+func TestDPReleaseKeptWhateverItsGates(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	if err := gen.Write(&b, 300, 6); err != nil {
+		t.Fatal(err)
+	}
+	in := writeFile(t, dir, "in.csv", b.String())
+	pol := writeFile(t, dir, "policy.yaml", `version: 1
+default_action: keep
+columns:
+  customer_id: {action: drop}
+  name:        {action: drop}
+  email:       {action: drop}
+  phone:       {action: drop}
+  ssn:         {action: drop}
+  birth_date:  {action: drop}
+  age:         {role: quasi, action: generalize, width: 40}
+  income:      {role: sensitive, action: noise, mechanism: laplace, epsilon: 1, lower: 0, upper: 300000}
+gates:
+  min_k: 1000
+`)
+	out := filepath.Join(dir, "out.csv")
+	args := []string{"anonymize", in, "--policy", pol, "--out", out, "--report-json", filepath.Join(dir, "r.json"), "--progress", "never"}
+	res := runVeil(t, args...)
+	if res.code != exitPrivacyGate {
+		t.Fatalf("first run: exit %d, want %d\n%s", res.code, exitPrivacyGate, res.stderr)
+	}
+	first, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res = runVeil(t, args...)
+	again, _ := os.ReadFile(out)
+	if res.code != exitPrivacyGate || res.summary.Details["reused_release"] == nil || !bytes.Equal(first, again) {
+		t.Fatalf("rerun: exit %d, details %v, same release %v; want the release reused and its gate failing again\n%s",
+			res.code, res.summary.Details, bytes.Equal(first, again), res.stderr)
+	}
+	// Another report asked for: still the same release.
+	res = runVeil(t, append(args, "--report-html", filepath.Join(dir, "r.html"))...)
+	again, _ = os.ReadFile(out)
+	if res.summary.Details["reused_release"] == nil || !bytes.Equal(first, again) {
+		t.Fatalf("rerun with a new report flag redrew the release (exit %d)\n%s", res.code, res.stderr)
+	}
+}

@@ -135,7 +135,9 @@ func (f *File) Commit() (Result, error) {
 		return Result{}, fmt.Errorf("output %s: already committed or aborted", f.path)
 	}
 	f.done = true
-	forget(f)
+	// Live until staged or renamed: AbortAll (a signal) then waits on f.mu
+	// for the commit to end instead of leaving its temporary file.
+	defer forget(f)
 	sum := f.checksum()
 	res := Result{Path: f.path, SHA256: sum, Bytes: f.n}
 	if f.shown != "" {
@@ -172,10 +174,10 @@ func (f *File) Abort() {
 		return
 	}
 	f.done = true
-	forget(f)
 	f.checksum()
 	f.pending.Cleanup()
 	removeMade(f.made)
+	forget(f) // after the removal: AbortAll waits on f.mu for it
 }
 
 func forget(f *File) {
@@ -364,7 +366,7 @@ func (d *Dir) Commit() error {
 		return fmt.Errorf("output %s: already committed or aborted", d.path)
 	}
 	d.done = true
-	forgetDir(d)
+	defer forgetDir(d) // live until staged or renamed, as File.Commit
 	entries, err := os.ReadDir(d.tmp)
 	if err != nil {
 		os.RemoveAll(d.tmp)
@@ -430,9 +432,9 @@ func (d *Dir) Abort() {
 		return
 	}
 	d.done = true
-	forgetDir(d)
 	os.RemoveAll(d.tmp)
 	removeMade(d.made)
+	forgetDir(d) // after the removal: AbortAll waits on d.mu for it
 }
 
 func forgetDir(d *Dir) {
