@@ -545,13 +545,25 @@ func (b *builder) recode() {
 		if s.overlap >= 0.5 {
 			continue
 		}
+		// Values of the holdout the original lacks (most of a zip column's)
+		// are mapped too: left raw, no holdout row could match a release
+		// row, and every holdout figure (DCR overfitting, TSTR) would be
+		// off.
+		inHold := make([]bool, s.size())
+		if b.hold != nil {
+			for _, c := range b.hold.cols[j].codes {
+				if c >= 0 && int(c) < len(inHold) {
+					inHold[c] = true
+				}
+			}
+		}
 		var released, originals []string
 		for code := range s.size() {
 			v := s.text(int32(code))
 			if relSeen[code] {
 				released = append(released, v)
 			}
-			if inOrig[code] && !relSeen[code] {
+			if (inOrig[code] || inHold[code]) && !relSeen[code] {
 				originals = append(originals, v)
 			}
 		}

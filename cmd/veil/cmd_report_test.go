@@ -635,3 +635,52 @@ columns:
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestReportHoldoutValuesRecoded: a holdout's values that the original
+// lacks (most of a zip column's) are recoded into the release's domain
+// like the original's, so a synthetic release that memorised nothing is
+// as close to the holdout as to the training rows.
+func TestReportHoldoutValuesRecoded(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	if err := gen.Write(&b, 6000, 9); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(b.String(), "\n")
+	train := writeFile(t, dir, "train.csv", strings.Join(lines[:3001], ""))
+	hold := writeFile(t, dir, "hold.csv", lines[0]+strings.Join(lines[3001:], ""))
+	rel := filepath.Join(dir, "s.csv")
+	if res := runVeil(t, "synth", train, "--rows", "3000", "--out", rel, "--seed", "1", "--progress", "never"); res.code != exitOK {
+		t.Fatalf("synth: exit %d\n%s", res.code, res.stderr)
+	}
+	js := filepath.Join(dir, "r.json")
+	if res := runVeil(t, "report", "--original", train, "--released", rel, "--holdout", hold, "--json", js, "--seed", "1", "--progress", "never"); res.code != exitOK {
+		t.Fatalf("report: exit %d\n%s", res.code, res.stderr)
+	}
+	var r struct {
+		Privacy struct {
+			Linkability struct {
+				Figures []struct {
+					ID    string
+					Value *float64
+				}
+			}
+		}
+	}
+	data, _ := os.ReadFile(js)
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range r.Privacy.Linkability.Figures {
+		if f.ID == "dcr_overfitting_protection" {
+			if f.Value == nil {
+				t.Fatal("DCR overfitting protection not measured")
+			}
+			if *f.Value < 0.9 {
+				t.Errorf("DCR overfitting protection %.3f, want >= 0.9 for a release that memorised nothing", *f.Value)
+			}
+			return
+		}
+	}
+	t.Fatal("no dcr_overfitting_protection figure")
+}
