@@ -204,6 +204,11 @@ func (rs roleSet) names(role string, order []string) []string {
 
 // builder holds a report being built.
 type builder struct {
+	// keptRecoded is the information kept by the generalized (recoded)
+	// columns alone, for the summary's sentence; nRecoded counts them.
+	keptRecoded float64
+	nRecoded    int
+
 	in     Inputs
 	opt    Options
 	r      *Report

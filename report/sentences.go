@@ -82,6 +82,13 @@ func (b *builder) singlingOutSentence() string {
 	}
 	qi := listNames(b.r.Privacy.QuasiIdentifiers)
 	var s string
+	if b.r.Release == "synthetic" {
+		// Synthetic rows are not records of people: how distinctive they
+		// are is no singling out (exact copies and DCR say whether real
+		// records came through).
+		u, _ := value(b.r.Figure("sample_uniques"))
+		return fmt.Sprintf("Using %s, %s of synthetic rows are unique; they are not records of real people, so this measures how distinctive the synthetic rows are, not who can be singled out (copies of real records are measured below).", qi, pct(u))
+	}
 	if k <= 1 {
 		u, _ := value(b.r.Figure("sample_uniques"))
 		s = fmt.Sprintf("Using %s, %s of released records (%d) are unique: each can be singled out by someone who knows those attributes.",
@@ -95,18 +102,22 @@ func (b *builder) singlingOutSentence() string {
 	return s
 }
 
-// oneIn formats a probability as "1 in N (P%)".
+// oneIn formats a probability as "1 in N (P%)", or as P% alone when it is
+// above one half (a rounded "1 in 2" would say 50% for 65%).
 func oneIn(p float64) string {
 	if p <= 0 {
 		return "0%"
+	}
+	if p > 0.5 {
+		return pct(p)
 	}
 	return fmt.Sprintf("1 in %s (%s)", trimFloat(math.Round(1/p)), pct(p))
 }
 
 func (b *builder) prosecutorSentence() string {
 	mx, ok := value(b.r.Figure("prosecutor_risk_max"))
-	if !ok {
-		return ""
+	if !ok || b.r.Release == "synthetic" {
+		return "" // no synthetic row is a person's record to pick out
 	}
 	avg, _ := value(b.r.Figure("prosecutor_risk_avg"))
 	return fmt.Sprintf("Someone who knows a person is in this table and knows those attributes has at most a %s chance of picking out their record, %s on average.",
@@ -181,8 +192,17 @@ func (b *builder) copiesSentence() string {
 		}
 		s += "."
 	}
-	if o, ok := value(b.r.Figure("dcr_overfitting_protection")); ok {
-		s += fmt.Sprintf(" Released rows are no closer to the training rows than to unseen real rows: DCR overfitting protection %s (1 = nothing memorised).", trimFloat(roundSig(o, 2)))
+	if f := b.r.Figure("dcr_overfitting_protection"); f != nil && f.Value != nil {
+		o := trimFloat(roundSig(*f.Value, 2))
+		if f.Meets == nil || *f.Meets {
+			s += fmt.Sprintf(" Released rows are no closer to the training rows than to unseen real rows: DCR overfitting protection %s (1 = nothing memorised).", o)
+		} else {
+			s += fmt.Sprintf(" Released rows are closer to the training rows than to unseen real rows: DCR overfitting protection %s (1 = nothing memorised)", o)
+			if f.Threshold != nil {
+				s += fmt.Sprintf(", below %s", trimFloat(*f.Threshold))
+			}
+			s += ": the model may have memorised some of them."
+		}
 	}
 	return s
 }
@@ -210,8 +230,8 @@ func (b *builder) utilitySentence() string {
 	}
 	if recoded > 0 {
 		s += fmt.Sprintf(" For the %d generalized columns this compares the release with the original generalized the same way", recoded)
-		if k, ok := value(b.r.Figure("information_kept")); ok {
-			s += fmt.Sprintf("; generalization kept %s of the columns' information (entropy)", pct(k))
+		if b.nRecoded > 0 {
+			s += fmt.Sprintf("; they kept %s of their information (entropy)", pct(b.keptRecoded))
 		}
 		s += "."
 	}

@@ -75,6 +75,13 @@ func (b *builder) infoKept() {
 		}
 		sum += math.Min(hr/ho, 1)
 		n++
+		if s.recoded && s.readable {
+			b.keptRecoded += math.Min(hr/ho, 1)
+			b.nRecoded++
+		}
+	}
+	if b.nRecoded > 0 {
+		b.keptRecoded /= float64(b.nRecoded)
 	}
 	f := newFigure("information_kept", "Information kept (entropy)", sum/float64(max(n, 1)), n > 0, ">=", nil, "share",
 		"mean over categorical columns of the released entropy over the original's: generalization lowers it, 1 = as much detail as the original", fmt.Sprintf("%d categorical columns", n))
