@@ -107,7 +107,7 @@ func (b *builder) sdmetrics(ctx context.Context) error {
 			capped = append(capped, fmt.Sprintf("%d-way: %d of %d sets", k, len(res.Sets), res.Total))
 		}
 		u.Figures = append(u.Figures, newFigure(id, label, res.Mean, true, "<=", ref(th), "distance", meaning,
-			fmt.Sprintf("%s; worst %s; numbers in up to %d equal-frequency bins of the original", sets, trimFloat(roundSig(res.Max, 3)), metrics.DefaultBins)))
+			fmt.Sprintf("%s; worst %s; numbers with at most %d distinct values compared value by value, others in %d equal-frequency bins of the original", sets, trimFloat(roundSig(res.Max, 3)), metrics.DefaultExactValues, metrics.DefaultBins)))
 	}
 	b.method("column shapes, correlation similarity, marginal TVD", exact, b.rel.rows, sampledNote(b, "exact over every row (linear in rows)"))
 	if b.orig.rows > metrics.ContingencyMaxRows || b.rel.rows > metrics.ContingencyMaxRows {
