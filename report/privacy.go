@@ -230,7 +230,7 @@ func (b *builder) dp() {
 		if b.synth.Delta != nil {
 			d.Delta = *b.synth.Delta
 		}
-		d.Note = "The model was fitted with differential privacy; every row sampled from it inherits the guarantee (post-processing). Domains declared in the policy, or estimated without noise, are outside it: see the model."
+		d.Note = "The model was fitted with differential privacy; every row sampled from it inherits the guarantee (post-processing). Domains declared in the policy, and roles or kinds detected from the data, are outside it: see the model's notes. This report itself describes the original (row counts, classes, hashes) and is not covered by the guarantee."
 	case b.anon != nil && b.anon.Epsilon != nil:
 		d.Epsilon, d.Source, d.Split = b.anon.Epsilon, "anonymize report", b.anon.Split
 		if b.anon.Delta != nil {

@@ -132,3 +132,15 @@ func TestExponentialMechanism(t *testing.T) {
 		t.Errorf("exponential mechanism chose the better score %.3f of the time, want 0.75", share)
 	}
 }
+
+// TestSecureNoiseTinySigma: a σ so small that the library's parameters
+// would underflow (ε in the thousands) draws σ = minSigma instead of
+// panicking: more noise than charged, the guarantee kept.
+func TestSecureNoiseTinySigma(t *testing.T) {
+	s := NewSecureNoise()
+	for _, sigma := range []float64{0.05, 0.001, 1e-9} {
+		if v := s.Gaussian(10, sigma); math.IsNaN(v) || math.Abs(v-10) > 20*minSigma {
+			t.Errorf("Gaussian(10, %g) = %v", sigma, v)
+		}
+	}
+}

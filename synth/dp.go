@@ -1052,8 +1052,29 @@ func dpNotes(m *Model, o *Options, estimated bool) []string {
 	if o.Policy == nil {
 		notes = append(notes, "column roles were detected from the data (no --policy): which columns are modelled, regenerated "+
 			"or dropped depends on the data and is outside the guarantee; give --policy to declare them")
+	} else {
+		// A policy with a default action leaves the columns it does not
+		// name to detection, and a direct column's fake entity is
+		// detected too: one row can change either.
+		var detected, faked []string
+		for _, c := range m.Columns {
+			if c.Why != "policy" {
+				detected = append(detected, c.Name)
+			}
+			if c.Treatment == TreatFake && c.Entity != "" {
+				faked = append(faked, c.Name+" ("+c.Entity+")")
+			}
+		}
+		if len(detected) > 0 {
+			notes = append(notes, "the roles of "+strings.Join(detected, ", ")+" were detected from the data (the policy does not "+
+				"name them): whether they are modelled, regenerated or dropped is outside the guarantee; name them in the policy")
+		}
+		if len(faked) > 0 {
+			notes = append(notes, "the kind of fake value of "+strings.Join(faked, ", ")+" was detected from the data: outside "+
+				"the guarantee (the fake values themselves depend on no data)")
+		}
 	}
-	notes = append(notes, "the schema (column names and kinds) is treated as public; regenerated identifier and fake columns "+
-		"use data-independent formats and no null share under DP")
+	notes = append(notes, "the schema (column names, and kinds inferred from the first rows unless declared with --type) "+
+		"is treated as public; regenerated identifier and fake columns use data-independent formats and no null share under DP")
 	return notes
 }

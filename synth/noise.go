@@ -61,7 +61,14 @@ func (s *SecureNoise) LibrarySigma(sigma float64) float64 {
 	return noise.SigmaForGaussian(1, 1, eps, delta)
 }
 
+// minSigma is the smallest σ drawn: below it (ε in the thousands) the
+// library's parameters underflow. Drawing σ = minSigma for a smaller
+// target adds more noise than the accounting charges, which keeps the
+// stated guarantee.
+const minSigma = 0.1
+
 func (s *SecureNoise) Gaussian(x, sigma float64) float64 {
+	sigma = max(sigma, minSigma)
 	eps, delta := s.Params(sigma)
 	v, err := noise.Gaussian().AddNoiseFloat64(x, 1, 1, eps, delta)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/veil-data/veil/dataset"
+	"github.com/veil-data/veil/policies"
 )
 
 // TestTailCode: the tails are coded at minCount rows, the rest is kept.
@@ -145,5 +146,20 @@ func TestKnotsNotOneRow(t *testing.T) {
 	}
 	if checked < 20 {
 		t.Fatalf("checked %d numbers of born, want its bins", checked)
+	}
+}
+
+// TestDPNotesNameDetectedRoles: under DP, the columns a policy leaves to
+// detection are named as outside the guarantee.
+func TestDPNotesNameDetectedRoles(t *testing.T) {
+	pol, err := policies.ParseBytes([]byte("version: 1\ndefault_action: keep\ncolumns:\n  sex: {role: quasi, action: keep}\n"), "p.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := fit(t, adultPath, &Options{Seed: 1, Epsilon: 1, Policy: pol, MaxClique: 2})
+	all := strings.Join(m.Privacy.Notes, "\n")
+	if !strings.Contains(all, "were detected from the data (the policy does not name them)") || !strings.Contains(all, "occupation") ||
+		strings.Contains(all, "roles of sex") {
+		t.Errorf("notes do not name the detected roles:\n%s", all)
 	}
 }

@@ -255,6 +255,16 @@ func TestSynthDP(t *testing.T) {
 	if again.code != exitOK || again.summary.Details["reused_release"] == nil || !bytes.Equal(first, readFile(t, model)) {
 		t.Errorf("second DP fit: exit %d, details %v: want the release reused", again.code, again.summary.Details)
 	}
+	// Other parameters on the same data would spend the budget again:
+	// refused unless asked for on purpose.
+	other := runVeil(t, "synth", "fit", synthAdult, "--out", model, "--epsilon", "2", "--policy", "../../testdata/policies/adult-levels.yaml", "--max-clique", "2")
+	if other.code != exitUsage || !strings.Contains(other.summary.Error, "--new-release") || !bytes.Equal(first, readFile(t, model)) {
+		t.Errorf("DP fit with another ε on the same data: exit %d (%s), want %d and the release kept", other.code, other.summary.Error, exitUsage)
+	}
+	other = runVeil(t, "synth", "fit", synthAdult, "--out", model, "--epsilon", "2", "--policy", "../../testdata/policies/adult-levels.yaml", "--max-clique", "2", "--new-release")
+	if other.code != exitOK || bytes.Equal(first, readFile(t, model)) {
+		t.Errorf("DP fit with --new-release: exit %d, want a new release", other.code)
+	}
 }
 
 func TestSynthErrors(t *testing.T) {

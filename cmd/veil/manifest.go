@@ -194,6 +194,24 @@ func releaseParams(params []string) []string {
 	return out
 }
 
+// sameData reports whether m records a run of the same command on the same
+// inputs, policy and keys, whatever its parameters, seed and version.
+func (m *manifest) sameData(command string, ins []fileHash, pol *fileHash) bool {
+	if m.Command != command || len(m.Inputs) != len(ins) {
+		return false
+	}
+	for i := range ins {
+		if m.Inputs[i].SHA256 != ins[i].SHA256 {
+			return false
+		}
+	}
+	if (m.Policy == nil) != (pol == nil) {
+		return false
+	}
+	return pol == nil || sameHashes(append([]fileHash{*m.Policy}, m.Policy.Files...), append([]fileHash{*pol}, pol.Files...)) &&
+		slices.Equal(m.Policy.Keys, pol.Keys)
+}
+
 // sameRelease reports whether m records the release this run would make
 // (whatever its gates said), comparing this run's parameters mine with
 // the manifest's theirs (release parameters only, for a DP release), and
@@ -239,8 +257,18 @@ func (e *env) checkDone(c *cli.Context, spec runSpec, m *manifest, ins []fileHas
 	// A DP release is kept, never redrawn by accident: whatever its gates
 	// said and whatever reports are asked for now, the same release is
 	// reused.
-	if m.DP == nil || c.Bool("new-release") ||
-		!m.sameRelease(e.summary.Command, ins, pol, e.summary.Seed, releaseParams(spec.params), releaseParams(m.Parameters)) {
+	if m.DP == nil || c.Bool("new-release") {
+		return false, nil
+	}
+	if !m.sameRelease(e.summary.Command, ins, pol, e.summary.Seed, releaseParams(spec.params), releaseParams(m.Parameters)) {
+		if m.sameData(e.summary.Command, ins, pol) {
+			// Other --rows, --seed, ε or version on the same data: a new
+			// draw would spend the budget again, silently. The new noise
+			// could be averaged with the kept release's.
+			return false, usagef("%s holds a differentially private release of the same inputs and policy (run %s, ε = %g): "+
+				"a new one with other parameters would spend the privacy budget again; sample more rows from its model "+
+				"(veil synth sample), or pass --new-release to spend it on purpose", spec.out, m.RunID, m.DP.Epsilon)
+		}
 		return false, nil
 	}
 	e.log.Warn("reusing the existing differentially private release: recomputing it would spend the privacy budget again (use --new-release to do so on purpose)",
