@@ -511,6 +511,12 @@ func detect(cs *colSample) Detection {
 			if c.nm.score > 0 && best.nm.score > 0 && len(strings.Split(c.nm.hint, "_")) > len(strings.Split(best.nm.hint, "_")) && c.nm.exact {
 				best = c
 			}
+			// A name that says what the column is beats values that
+			// merely also fit another entity (zip codes 81283-4113 are
+			// valid German phone numbers too).
+			if c.nm.exact && c.nm.score >= 1 && best.nm.score <= 0 {
+				best = c
+			}
 		}
 	}
 	d := Detection{Role: RoleOther, Sensitivity: SensitivityNone}
@@ -655,7 +661,9 @@ func freeText(cs *colSample, short bool) (candidate, bool) {
 	for i, v := range cs.values {
 		ms := FindPII(v, opts)
 		if short {
-			ms = slices.DeleteFunc(ms, func(m Match) bool { return !standalone(v, m.Start, m.End) })
+			ms = slices.DeleteFunc(ms, func(m Match) bool {
+				return !standalone(v, m.Start, m.End) || m.Entity == "PHONE" && !dialled(v[m.Start:m.End])
+			})
 		}
 		if len(ms) == 0 {
 			continue
@@ -685,6 +693,18 @@ func freeText(cs *colSample, short bool) (candidate, bool) {
 		c.note = fmt.Sprintf("%.0f %% of the values hold personal data (%s), though no one entity was detected for the column", 100*c.share, strings.Join(sortedKeys(found), ", "))
 	}
 	return c, true
+}
+
+// dialled reports whether a phone match looks dialled rather than like
+// any run of digits (LOT 20241107 04): an international or bracketed
+// prefix, a trunk prefix (a first group of two or more digits starting
+// with 0), or three groups of digits or more.
+func dialled(s string) bool {
+	if strings.HasPrefix(s, "+") || strings.HasPrefix(s, "(") {
+		return true
+	}
+	groups := strings.FieldsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	return len(groups) >= 3 || len(groups) > 0 && len(groups[0]) >= 2 && groups[0][0] == '0'
 }
 
 // standalone reports whether v[start:end] stands as words of its own:

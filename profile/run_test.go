@@ -544,8 +544,10 @@ func TestDetectMixedAndNumberKeys(t *testing.T) {
 		pupils = append(pupils, fmt.Sprintf("%d-%02d-%02d", 2012+i%7, 1+i%12, 1+i%28))
 	}
 	// Several rows a person (orders), placeholders, identifiers inside codes.
-	var orders, sparse, glued, seen []string
+	var orders, sparse, glued, seen, zip4, lots []string
 	for i := 0; i < 200; i++ {
+		zip4 = append(zip4, fmt.Sprintf("%05d-%04d", 10000+i*397, (i*7919)%10000))
+		lots = append(lots, fmt.Sprintf("LOT %d %02d", 20240101+i*3, 1+i%20))
 		orders = append(orders, fmt.Sprint(100071909+(i/8)*104729))
 		if i%5 < 2 {
 			sparse = append(sparse, fmt.Sprintf("user%d.x@posteo.de", i))
@@ -567,7 +569,9 @@ func TestDetectMixedAndNumberKeys(t *testing.T) {
 		tcase{"col_8", dataset.Integer, orders, "identifier", "RECORD_ID"},
 		tcase{"contact", dataset.String, sparse, "direct", "FREE_TEXT"},
 		tcase{"ref", dataset.String, glued, "direct", "FREE_TEXT"},
-		tcase{"last_seen", dataset.Integer, seen, "other", ""})
+		tcase{"last_seen", dataset.Integer, seen, "other", ""},
+		tcase{"zip", dataset.String, zip4, "quasi", "POSTAL_CODE"}, // ZIP+4 fits German phone numbers too: the name decides
+		tcase{"lot", dataset.String, lots, "other", ""})            // LOT 20241107 04: digits, not a dialled number
 	for _, tc := range tests {
 		d := profile.DetectKind(tc.name, tc.kind, tc.values, nil)
 		if d.Role != tc.role || d.Entity != tc.entity {
