@@ -163,7 +163,9 @@ func newNumeric(c *policies.Column) *numericT {
 	return t
 }
 
-func fmtNum(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+// fmtNum prints a bin bound in plain digits, as width labels are
+// (1000000, not 1e+06).
+func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // decimals returns the number of decimals in the shortest form of f.
 func decimals(f float64) int {
@@ -196,6 +198,13 @@ func (t *numericT) apply(v string, _ *dataset.Record) (dataset.Value, error) {
 			return dataset.Value{}, dataset.ErrNotFloat
 		}
 		k := int64(b)
+		// f/width rounds (0.3/0.1 = 2.9999999999999996): the bin is the
+		// one whose printed bounds hold f, [lo, hi).
+		if f < round(float64(k)*t.width, t.decimals) {
+			k--
+		} else if f >= round(float64(k+1)*t.width, t.decimals) {
+			k++
+		}
 		if l, ok := t.cache[k]; ok {
 			return dataset.Value{Text: l}, nil
 		}

@@ -70,6 +70,9 @@ func TestNumericGeneralize(t *testing.T) {
 	}{
 		{"width 10", policies.Column{Width: 10}, []string{"0", "9", "10", "37", "-1"}, []string{"[0,10)", "[0,10)", "[10,20)", "[30,40)", "[-10,0)"}},
 		{"width 0.1", policies.Column{Width: 0.1}, []string{"0.35", "1.05"}, []string{"[0.3,0.4)", "[1,1.1)"}},
+		// f/width rounds below the bound: each value lands in the bin its label says holds it.
+		{"width 0.1 on bounds", policies.Column{Width: 0.1}, []string{"0.3", "0.7", "2.3", "0.6", "-0.3"}, []string{"[0.3,0.4)", "[0.7,0.8)", "[2.3,2.4)", "[0.6,0.7)", "[-0.3,-0.2)"}},
+		{"edges in plain digits", policies.Column{Edges: []float64{0, 1e6}}, []string{"5", "2000000"}, []string{"[0,1000000)", "1000000+"}},
 		{"width and top code", policies.Column{Width: 10, TopCode: f64(90)}, []string{"89", "90", "104"}, []string{"[80,90)", "90+", "90+"}},
 		{"top code alone", policies.Column{TopCode: f64(90)}, []string{"89", "90"}, []string{"89", "90+"}},
 		{"bottom code", policies.Column{BottomCode: f64(18), Width: 5}, []string{"17", "18"}, []string{"<18", "[15,20)"}},

@@ -19,6 +19,7 @@ var (
 	ErrNotInteger      = errors.New("not an integer")
 	ErrIntegerRange    = errors.New("integer out of range")
 	ErrNotFloat        = errors.New("not a number")
+	ErrNotExactFloat   = errors.New("more significant digits than a double holds (keep the column as text: --type COL=string)")
 	ErrNotBoolean      = errors.New("not a boolean (want true or false)")
 	ErrNotDate         = errors.New("not a date")
 	ErrNotTimestamp    = errors.New("not a timestamp")

@@ -52,7 +52,7 @@ func (in *Inferrer) Add(values []Value) {
 			}
 		}
 		if !g.notFloat {
-			if _, err := ParseFloat(s); err != nil {
+			if _, err := ParseExactFloat(s); err != nil {
 				g.notFloat = true
 			}
 		}

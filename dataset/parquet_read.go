@@ -908,7 +908,7 @@ func leafFormat(el *parquet.SchemaElement) (Kind, pqFormat, error) {
 			}
 			return String, pqFormat{lg: lgTime, unit: unit}, nil
 		case lt != nil && lt.IsSetDECIMAL():
-			return Float, pqFormat{lg: lgDecimal, scale: lt.DECIMAL.Scale}, nil
+			return decimalKind(lt.DECIMAL.Precision), pqFormat{lg: lgDecimal, scale: lt.DECIMAL.Scale}, nil
 		case lt != nil && lt.IsSetUNKNOWN():
 			return Integer, pqFormat{lg: lgPlain}, nil
 		case lt != nil:
@@ -932,7 +932,7 @@ func leafFormat(el *parquet.SchemaElement) (Kind, pqFormat, error) {
 		case parquet.ConvertedType_TIME_MICROS:
 			return String, pqFormat{lg: lgTime, unit: 1e3}, nil
 		case parquet.ConvertedType_DECIMAL:
-			return Float, pqFormat{lg: lgDecimal, scale: el.GetScale()}, nil
+			return decimalKind(el.GetPrecision()), pqFormat{lg: lgDecimal, scale: el.GetScale()}, nil
 		}
 		return unsupported(fmt.Sprintf("converted type %v on %v", *ct, t))
 	case parquet.Type_BYTE_ARRAY, parquet.Type_FIXED_LEN_BYTE_ARRAY:
@@ -940,7 +940,7 @@ func leafFormat(el *parquet.SchemaElement) (Kind, pqFormat, error) {
 		case lt != nil && (lt.IsSetSTRING() || lt.IsSetENUM() || lt.IsSetJSON()):
 			return String, pqFormat{lg: lgString}, nil
 		case lt != nil && lt.IsSetDECIMAL():
-			return Float, pqFormat{lg: lgDecimal, scale: lt.DECIMAL.Scale}, nil
+			return decimalKind(lt.DECIMAL.Precision), pqFormat{lg: lgDecimal, scale: lt.DECIMAL.Scale}, nil
 		case lt != nil && lt.IsSetUUID() && t == parquet.Type_FIXED_LEN_BYTE_ARRAY && el.GetTypeLength() == 16:
 			return String, pqFormat{lg: lgUUID}, nil
 		case lt != nil && lt.IsSetUNKNOWN():
@@ -954,11 +954,21 @@ func leafFormat(el *parquet.SchemaElement) (Kind, pqFormat, error) {
 		case parquet.ConvertedType_UTF8, parquet.ConvertedType_ENUM, parquet.ConvertedType_JSON:
 			return String, pqFormat{lg: lgString}, nil
 		case parquet.ConvertedType_DECIMAL:
-			return Float, pqFormat{lg: lgDecimal, scale: el.GetScale()}, nil
+			return decimalKind(el.GetPrecision()), pqFormat{lg: lgDecimal, scale: el.GetScale()}, nil
 		}
 		return unsupported(fmt.Sprintf("converted type %v on %v", *ct, t))
 	}
 	return unsupported(fmt.Sprintf("physical type %v", t))
+}
+
+// decimalKind is the kind of a DECIMAL column of the given precision: a
+// float when a double holds every value exactly (15 digits or fewer), text
+// otherwise, so that DECIMAL(38) amounts or IDs keep every digit.
+func decimalKind(precision int32) Kind {
+	if precision > 0 && precision <= 15 {
+		return Float
+	}
+	return String
 }
 
 func timeUnit(u *parquet.TimeUnit) (int64, error) {

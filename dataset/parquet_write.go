@@ -226,7 +226,7 @@ func (c *pqColWriter) parse(s string, p *pqParsed) error {
 		}
 		p.i = v
 	case Float:
-		v, err := ParseFloat(s)
+		v, err := ParseExactFloat(s)
 		if err != nil {
 			switch s {
 			case "NaN":

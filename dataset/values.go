@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -69,9 +70,10 @@ func isCanonicalInt(s string) bool {
 
 // ParseFloat parses a decimal number such as "12.5", "-3", "1e-3" or ".5".
 // Hexadecimal forms, "NaN" and "Inf" are refused, as are integer parts with
-// leading zeros ("0012.5"), which are codes rather than amounts.
+// leading zeros ("0012.5") and a leading "+" ("+4915112345678"), which are
+// codes rather than amounts.
 func ParseFloat(s string) (float64, error) {
-	if s == "" {
+	if s == "" || s[0] == '+' {
 		return 0, ErrNotFloat
 	}
 	digits := 0
@@ -101,6 +103,44 @@ func ParseFloat(s string) (float64, error) {
 		return 0, ErrNotFloat
 	}
 	return v, nil
+}
+
+// ParseExactFloat is ParseFloat for a value that a float must hold
+// exactly: a float column (inferred, or written to Parquet as a double)
+// would otherwise round it. A number with more significant digits than a
+// double keeps (0.1234567890123456789, an integer above 2^53 such as an
+// ID) is refused with ErrNotExactFloat: as text it keeps every digit.
+func ParseExactFloat(s string) (float64, error) {
+	v, err := ParseFloat(s)
+	if err != nil {
+		return 0, err
+	}
+	if !exactFloat(s, v) {
+		return 0, ErrNotExactFloat
+	}
+	return v, nil
+}
+
+// exactFloat reports whether v, parsed from the decimal s, keeps every
+// significant digit of s.
+func exactFloat(s string, v float64) bool {
+	mant, _, _ := strings.Cut(strings.ToLower(strings.TrimLeft(s, "+-")), "e")
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := strings.TrimLeft(intPart+frac, "0")
+	if frac != "" {
+		digits = strings.TrimRight(digits, "0")
+	} else {
+		digits = strings.TrimRight(digits, "0") // trailing zeros of an integer are its exponent
+	}
+	if len(digits) <= 15 {
+		return true // a double holds any 15 significant digits
+	}
+	if len(digits) > 17 {
+		return false
+	}
+	got := strconv.FormatFloat(math.Abs(v), 'e', len(digits)-1, 64)
+	gm, _, _ := strings.Cut(got, "e")
+	return strings.TrimRight(strings.Replace(gm, ".", "", 1), "0") == digits
 }
 
 // ParseBool parses "true" or "false" in any case.

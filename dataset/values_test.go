@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -45,7 +46,10 @@ func TestParseFloat(t *testing.T) {
 		{".5", 0.5, true},
 		{"0.25", 0.25, true},
 		{"1e-3", 0.001, true},
-		{"0012.5", 0, false}, // leading zeros: a code
+		{"0012.5", 0, false},         // leading zeros: a code
+		{"+4915112345678", 0, false}, // a leading +: a phone number or a code
+		{"+7", 0, false},
+		{"1e+3", 1000, true},
 		{"NaN", 0, false},
 		{"Inf", 0, false},
 		{"0x1p-2", 0, false},
@@ -101,6 +105,40 @@ func TestDataErrorMessage(t *testing.T) {
 	for _, tc := range tests {
 		if got := tc.e.Error(); got != tc.want {
 			t.Errorf("Error() = %q, want %q", got, tc.want)
+		}
+	}
+}
+
+// TestParseExactFloat: a value a double cannot hold exactly is not a float
+// (inference keeps the column as text; Parquet refuses to round it).
+func TestParseExactFloat(t *testing.T) {
+	for _, tc := range []struct {
+		in string
+		ok bool
+	}{
+		{"12.50", true}, {"0.1", true}, {"123456789012345", true}, {"9007199254740992", true},
+		{"9007199254740993", false}, {"18446744073709551615", false}, {"0.1234567890123456789", false},
+		{"1e21", true}, {"-0.000001", true}, {"3.14159265358979", true},
+	} {
+		if _, err := ParseExactFloat(tc.in); (err == nil) != tc.ok {
+			t.Errorf("ParseExactFloat(%q) = %v, want ok %v", tc.in, err, tc.ok)
+		}
+	}
+}
+
+// TestInferKeepsWideNumbersAsText: phone numbers with +, IDs above 2^63 and
+// decimals with more digits than a double holds are inferred as text, so
+// no round trip changes them.
+func TestInferKeepsWideNumbersAsText(t *testing.T) {
+	csv := "phone,id,x,amount\n+4915112345678,18446744073709551615,0.1234567890123456789,12.50\n+4917612345678,18446744073709551614,0.5,3.25\n"
+	r, err := NewCSVReader(strings.NewReader(csv), "wide.csv", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Kind{"phone": String, "id": String, "x": String, "amount": Float}
+	for _, c := range r.Schema().Columns {
+		if c.Kind != want[c.Name] {
+			t.Errorf("column %s inferred %s, want %s", c.Name, c.Kind, want[c.Name])
 		}
 	}
 }
