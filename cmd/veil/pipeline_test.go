@@ -110,29 +110,43 @@ func TestFolderOfParts(t *testing.T) {
 	}
 }
 
-func TestSIGTERMLeavesNothing(t *testing.T) {
+// signalFixture builds the binary and a 400,000-row input.
+func signalFixture(t *testing.T) (bin, in string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := buildVeil(t)
-	dir := t.TempDir()
-	in := filepath.Join(dir, "in.csv")
+	bin = buildVeil(t)
+	in = filepath.Join(t.TempDir(), "in.csv")
 	f, _ := os.Create(in)
 	gen.Write(f, 400_000, 1)
 	f.Close()
+	return bin, in
+}
+
+// startConvert starts bin convert in out with args and waits until the run
+// is writing into outDir.
+func startConvert(t *testing.T, bin, in, out, outDir string, args ...string) (*exec.Cmd, *strings.Builder) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"convert", in, out, "--progress", "never"}, args...)...)
+	var stdout strings.Builder
+	cmd.Stdout = &stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(dirNamesQuiet(outDir)) == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return cmd, &stdout
+}
+
+func TestSIGTERMLeavesNothing(t *testing.T) {
+	bin, in := signalFixture(t)
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		outDir := t.TempDir()
-		cmd := exec.Command(bin, "convert", in, filepath.Join(outDir, "out.csv"), "--progress", "never")
-		var stdout strings.Builder
-		cmd.Stdout = &stdout
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		// Wait until the run is writing its temporary file, then signal.
-		deadline := time.Now().Add(10 * time.Second)
-		for len(dirNamesQuiet(outDir)) == 0 && time.Now().Before(deadline) {
-			time.Sleep(5 * time.Millisecond)
-		}
+		// Signal once the run is writing its temporary file.
+		cmd, stdout := startConvert(t, bin, in, filepath.Join(outDir, "out.csv"), outDir)
 		cmd.Process.Signal(sig)
 		err := cmd.Wait()
 		code := cmd.ProcessState.ExitCode()
@@ -145,6 +159,30 @@ func TestSIGTERMLeavesNothing(t *testing.T) {
 		if !strings.Contains(stdout.String(), `"status":"error"`) {
 			t.Errorf("%v: summary line = %q, want status error", sig, stdout.String())
 		}
+	}
+}
+
+// TestSecondSignalLeavesNothing: a second SIGINT makes veil exit at once,
+// yet the folder output being written is still removed and the summary
+// line still printed, once.
+func TestSecondSignalLeavesNothing(t *testing.T) {
+	bin, in := signalFixture(t)
+	outDir := t.TempDir()
+	cmd, stdout := startConvert(t, bin, in, filepath.Join(outDir, "parts")+"/", outDir, "--part-rows", "2000")
+	time.Sleep(50 * time.Millisecond) // some parts written
+	cmd.Process.Signal(syscall.SIGINT)
+	time.Sleep(20 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("exit %d, want 130", code)
+	}
+	if names := dirNamesQuiet(outDir); len(names) != 0 {
+		t.Errorf("left %v behind, want nothing", names)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if len(lines) != 1 || !strings.Contains(lines[0], `"status":"error"`) || !strings.Contains(lines[0], `"exit_code":130`) {
+		t.Errorf("stdout = %q, want one summary line with exit 130", stdout.String())
 	}
 }
 
