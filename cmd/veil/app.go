@@ -95,6 +95,7 @@ type env struct {
 	// finished once the line and its files are out.
 	printed  atomic.Bool
 	finished chan struct{}
+	forced   chan struct{} // closed once forceFinish has printed
 	// sideFiles are the summary file and termination log once checkPaths
 	// has cleared them, for the forced exit.
 	sideFiles atomic.Pointer[[2]string]
@@ -188,6 +189,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		},
 		tx:       atomicfile.NewTxn(),
 		finished: make(chan struct{}),
+		forced:   make(chan struct{}),
 	}
 	defer e.tx.Abort()
 	if sig != nil {
@@ -307,6 +309,7 @@ func (e *env) forceFinish(sig int) {
 		}
 		return
 	}
+	defer close(e.forced)
 	s := summary{Schema: "veil.summary/v1", Command: e.summary.Command, Status: "error", ExitCode: 128 + sig,
 		Error:   fmt.Sprintf("interrupted by %s: the run did not stop in time, veil exited (its outputs removed)", signalName(sig)),
 		Version: e.summary.Version, RunID: e.summary.RunID, Outputs: []outputRef{},
@@ -337,7 +340,12 @@ func defaultLogger(w io.Writer) *slog.Logger {
 // termination files.
 func (e *env) finish(err error, code int, status string) int {
 	if !e.printed.CompareAndSwap(false, true) {
-		return code // the forced exit printed it
+		// The forced exit is printing it: let it end before main exits.
+		select {
+		case <-e.forced:
+		case <-time.After(2 * time.Second):
+		}
+		return code
 	}
 	defer close(e.finished)
 	s := e.summary
