@@ -73,6 +73,11 @@ func (b *builder) treatment() {
 				}
 			}
 			t.Params = how
+			if b.in.Policy != nil {
+				if pc := b.in.Policy.Column(name); pc != nil {
+					t.Reason = pc.Reason // the reviewer's reason, as for an anonymized release
+				}
+			}
 			b.r.Treatment = append(b.r.Treatment, t)
 		}
 		return

@@ -198,11 +198,27 @@ func (b *builder) marginals() {
 				m.Original = append(m.Original, otherO)
 				m.Released = append(m.Released, otherR)
 			}
+			// The TVD over every category, not over the bars: pooling
+			// rare categories into one bar would hide their differences
+			// (a zip column's 98 % of rows).
+			no, nr := float64(max(len(oc.codes), 1)), float64(max(len(rc.codes), 1))
+			for i := range max(len(co), len(cr)) {
+				var po, pr float64
+				if i < len(co) {
+					po = float64(co[i]) / no
+				}
+				if i < len(cr) {
+					pr = float64(cr[i]) / nr
+				}
+				m.TVD += math.Abs(po-pr) / 2
+			}
 		}
 		normalise(m.Original)
 		normalise(m.Released)
-		for k := range m.Original {
-			m.TVD += math.Abs(m.Original[k]-m.Released[k]) / 2
+		if m.TVD == 0 {
+			for k := range m.Original {
+				m.TVD += math.Abs(m.Original[k]-m.Released[k]) / 2
+			}
 		}
 		b.r.Utility.Marginals = append(b.r.Utility.Marginals, m)
 	}
