@@ -107,6 +107,15 @@ func (b *builder) singlingOut() error {
 				"records an attacker could single out with better odds than the k the release aims at", fmt.Sprintf("%d rows; original: %s", st.rowsBelow, pct(ratio(ost.rowsBelow, ost.rows)))),
 			newFigure("sample_uniques", "Sample uniques", ratio(st.uniques, st.rows), st.rows > 0, "<=", ref(refSampleUniques), "share",
 				"records alone in their class: unique on "+qiText, fmt.Sprintf("%d rows; original: %d rows (%s)", st.uniques, ost.uniques, pct(ratio(ost.uniques, ost.rows)))))
+		if b.kFromPolicy() {
+			// The policy's own target (privacy.k), not veil's reference:
+			// the release claims it.
+			for i := len(so.Figures) - 5; i < len(so.Figures); i++ {
+				if id := so.Figures[i].ID; id == "min_class_size" || id == "prosecutor_risk_max" || id == "records_at_risk" {
+					so.Figures[i].Source = "policy target (privacy.k)"
+				}
+			}
+		}
 		b.method("classes, prosecutor risk, sample uniques, l-diversity", !b.orig.t.Sampled() && !b.rel.t.Sampled(), b.rel.rows,
 			sampledNote(b, fmt.Sprintf("exact: every row of both tables (%d released, %d original)", b.rel.rows, b.orig.rows)))
 	}
@@ -118,10 +127,20 @@ func (b *builder) singlingOut() error {
 			supp = *b.anon.Suppressed
 			note = "from the anonymize report"
 		}
-		so.Figures = append(so.Figures, newFigure("suppressed_rows", "Rows suppressed", ratio(int(supp), b.orig.rows), b.orig.rows > 0, "<=", b.suppressionLimit(), "share",
-			"records removed to reach the privacy target", fmt.Sprintf("%d rows, %s", int(supp), note)))
+		f := newFigure("suppressed_rows", "Rows suppressed", ratio(int(supp), b.orig.rows), b.orig.rows > 0, "<=", b.suppressionLimit(), "share",
+			"records removed to reach the privacy target", fmt.Sprintf("%d rows, %s", int(supp), note))
+		if f.Threshold != nil {
+			f.Source = "policy target (privacy.suppression_limit)"
+		}
+		so.Figures = append(so.Figures, f)
 	}
 	return b.exactCopies()
+}
+
+// kFromPolicy reports whether the k figures are checked against the
+// policy's privacy.k (no min_k gate overrides it).
+func (b *builder) kFromPolicy() bool {
+	return (b.gates == nil || b.gates.MinK == nil) && b.in.Policy != nil && b.in.Policy.Privacy != nil && b.in.Policy.Privacy.K > 0
 }
 
 func (b *builder) suppressionLimit() *float64 {

@@ -94,7 +94,7 @@ type Figure struct {
 	// meaningful fixed threshold.
 	Threshold *float64 `json:"threshold,omitempty"`
 	Op        string   `json:"op,omitempty"`     // >= or <=: how Value must compare
-	Source    string   `json:"source,omitempty"` // gate or reference
+	Source    string   `json:"source,omitempty"` // gate, reference, or the policy target the release claims (privacy.k...)
 	Meets     *bool    `json:"meets,omitempty"`
 	Meaning   string   `json:"meaning"`
 	Note      string   `json:"note,omitempty"`
