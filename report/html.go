@@ -47,18 +47,18 @@ func newPage() (*template.Template, error) {
 			return trimFloat(roundSig(*v, 4))
 		},
 		"pct": pct,
-	// lossMeaning explains an information-loss metric of the anonymize
-	// report to a reader who does not know ARX's names.
-	"lossMeaning": func(k string) string {
-		return map[string]string{
-			"entropy":        "information removed by generalization (ARX's monotonic non-uniform entropy, in bits; lower keeps more)",
-			"loss":           "share of the values' detail removed (Iyengar's loss: 0 = none, 1 = all; a suppressed value loses all)",
-			"discernibility": "sum over records of the size of their class, suppressed records counting the whole table (lower is finer)",
-			"precision":      "average generalization level as a share of each hierarchy's height (Sweeney: 0 = original values, 1 = fully generalized)",
-			"aecs":           "average class size in records (suppressed records count as one class; closer to k keeps more detail)",
-			"ncp":            "share of the quasi-identifiers' ranges each record loses (normalized certainty penalty: 0 to 1)",
-		}[k]
-	},
+		// lossMeaning explains an information-loss metric of the anonymize
+		// report to a reader who does not know ARX's names.
+		"lossMeaning": func(k string) string {
+			return map[string]string{
+				"entropy":        "information removed by generalization (ARX's monotonic non-uniform entropy, in bits; lower keeps more)",
+				"loss":           "share of the values' detail removed (Iyengar's loss: 0 = none, 1 = all; a suppressed value loses all)",
+				"discernibility": "sum over records of the size of their class, suppressed records counting the whole table (lower is finer)",
+				"precision":      "average generalization level as a share of each hierarchy's height (Sweeney: 0 = original values, 1 = fully generalized)",
+				"aecs":           "average class size in records (suppressed records count as one class; closer to k keeps more detail)",
+				"ncp":            "share of the quasi-identifiers' ranges each record loses (normalized certainty penalty: 0 to 1)",
+			}[k]
+		},
 		// has reports whether list holds s (a summary sentence shown as a
 		// warning above is not repeated below it).
 		"has":  func(list []string, s string) bool { return slices.Contains(list, s) },
