@@ -70,9 +70,44 @@ type Result struct {
 	Bytes  int64  `json:"bytes"`
 }
 
+// liveSet is a set of outputs not yet committed or aborted, for AbortAll:
+// files, folders and transactions each have one.
+type liveSet[T comparable] struct {
+	mu sync.Mutex
+	m  map[T]bool
+}
+
+func (l *liveSet[T]) add(x T) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil {
+		l.m = map[T]bool{}
+	}
+	l.m[x] = true
+}
+
+func (l *liveSet[T]) remove(x T) {
+	l.mu.Lock()
+	delete(l.m, x)
+	l.mu.Unlock()
+}
+
+// list returns the members, so that they can be aborted without the
+// lock (an Abort removes its own member).
+func (l *liveSet[T]) list() []T {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]T, 0, len(l.m))
+	for x := range l.m {
+		out = append(out, x)
+	}
+	return out
+}
+
 var (
-	liveMu sync.Mutex
-	live   = map[*File]bool{}
+	liveFiles liveSet[*File]
+	liveDirs  liveSet[*Dir]
+	liveTxns  liveSet[*Txn]
 )
 
 // Create starts writing path. The data goes to a hidden temporary file in
@@ -98,9 +133,7 @@ func Create(path string) (*File, error) {
 	}
 	f := &File{path: path, pending: p, made: made, chunks: make(chan []byte, 8), sum: make(chan []byte, 1)}
 	go hashLoop(f.chunks, f.sum)
-	liveMu.Lock()
-	live[f] = true
-	liveMu.Unlock()
+	liveFiles.add(f)
 	return f, nil
 }
 
@@ -137,7 +170,7 @@ func (f *File) Commit() (Result, error) {
 	f.done = true
 	// Live until staged or renamed: AbortAll (a signal) then waits on f.mu
 	// for the commit to end instead of leaving its temporary file.
-	defer forget(f)
+	defer liveFiles.remove(f)
 	sum := f.checksum()
 	res := Result{Path: f.path, SHA256: sum, Bytes: f.n}
 	if f.shown != "" {
@@ -177,44 +210,20 @@ func (f *File) Abort() {
 	f.checksum()
 	f.pending.Cleanup()
 	removeMade(f.made)
-	forget(f) // after the removal: AbortAll waits on f.mu for it
-}
-
-func forget(f *File) {
-	liveMu.Lock()
-	delete(live, f)
-	liveMu.Unlock()
+	liveFiles.remove(f) // after the removal: AbortAll waits on f.mu for it
 }
 
 // AbortAll removes every temporary file and folder not yet committed or
 // aborted, and everything the open Txns hold back. The CLI calls it when a
 // signal arrives, before exiting.
 func AbortAll() {
-	liveTxnsMu.Lock()
-	txns := make([]*Txn, 0, len(liveTxns))
-	for t := range liveTxns {
-		txns = append(txns, t)
-	}
-	liveTxnsMu.Unlock()
-	for _, t := range txns {
+	for _, t := range liveTxns.list() {
 		t.Abort()
 	}
-	liveMu.Lock()
-	files := make([]*File, 0, len(live))
-	for f := range live {
-		files = append(files, f)
-	}
-	liveMu.Unlock()
-	for _, f := range files {
+	for _, f := range liveFiles.list() {
 		f.Abort()
 	}
-	liveDirsMu.Lock()
-	dirs := make([]*Dir, 0, len(liveDirs))
-	for d := range liveDirs {
-		dirs = append(dirs, d)
-	}
-	liveDirsMu.Unlock()
-	for _, d := range dirs {
+	for _, d := range liveDirs.list() {
 		d.Abort()
 	}
 }
@@ -245,11 +254,6 @@ type Dir struct {
 	mu   sync.Mutex
 	done bool
 }
-
-var (
-	liveDirsMu sync.Mutex
-	liveDirs   = map[*Dir]bool{}
-)
 
 // ReplaceCheck, when set, is asked whether the existing folder path may be
 // replaced by a Dir, whose Commit deletes it with all it holds: CreateDir
@@ -344,9 +348,7 @@ func CreateDir(path string) (*Dir, error) {
 		return nil, fmt.Errorf("output %s: %w", path, err)
 	}
 	d := &Dir{path: path, tmp: tmp, made: made}
-	liveDirsMu.Lock()
-	liveDirs[d] = true
-	liveDirsMu.Unlock()
+	liveDirs.add(d)
 	return d, nil
 }
 
@@ -366,7 +368,7 @@ func (d *Dir) Commit() error {
 		return fmt.Errorf("output %s: already committed or aborted", d.path)
 	}
 	d.done = true
-	defer forgetDir(d) // live until staged or renamed, as File.Commit
+	defer liveDirs.remove(d) // live until staged or renamed, as File.Commit
 	entries, err := os.ReadDir(d.tmp)
 	if err != nil {
 		os.RemoveAll(d.tmp)
@@ -434,11 +436,5 @@ func (d *Dir) Abort() {
 	d.done = true
 	os.RemoveAll(d.tmp)
 	removeMade(d.made)
-	forgetDir(d) // after the removal: AbortAll waits on d.mu for it
-}
-
-func forgetDir(d *Dir) {
-	liveDirsMu.Lock()
-	delete(liveDirs, d)
-	liveDirsMu.Unlock()
+	liveDirs.remove(d) // after the removal: AbortAll waits on d.mu for it
 }

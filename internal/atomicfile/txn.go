@@ -34,17 +34,10 @@ type staged struct {
 	dir       bool
 }
 
-var (
-	liveTxnsMu sync.Mutex
-	liveTxns   = map[*Txn]bool{}
-)
-
 // NewTxn starts a transaction.
 func NewTxn() *Txn {
 	t := &Txn{}
-	liveTxnsMu.Lock()
-	liveTxns[t] = true
-	liveTxnsMu.Unlock()
+	liveTxns.add(t)
 	return t
 }
 
@@ -204,9 +197,7 @@ func (t *Txn) Abort() {
 	t.done = true
 	removeAll(t.staged)
 	t.staged = nil
-	liveTxnsMu.Lock()
-	delete(liveTxns, t)
-	liveTxnsMu.Unlock()
+	liveTxns.remove(t)
 }
 
 // Close ends a committed transaction (nothing staged is left to remove).
