@@ -279,7 +279,7 @@ func (e *env) dropOutputs(paths []string) {
 	for _, o := range e.summary.Outputs {
 		gone := false
 		for _, p := range paths {
-			if samePathOrInside(o.Path, p) {
+			if samePath(o.Path, p) || inside(o.Path, p) {
 				gone = true
 				break
 			}
@@ -289,12 +289,6 @@ func (e *env) dropOutputs(paths []string) {
 		}
 	}
 	e.summary.Outputs = kept
-}
-
-// samePathOrInside reports whether path is dir or lies inside it.
-func samePathOrInside(path, dir string) bool {
-	rel, err := filepath.Rel(filepath.Clean(dir), filepath.Clean(path))
-	return err == nil && (rel == "." || !strings.HasPrefix(rel, ".."))
 }
 
 // forceFinish prints the summary line of a run that did not stop within
@@ -378,21 +372,8 @@ func (e *env) finish(err error, code int, status string) int {
 		fmt.Fprintf(e.stderr, "veil: encoding summary: %v\n", jerr)
 		return exitInternal
 	}
-	if e.summaryOut != nil && e.summaryFile != "" {
-		_, werr := e.summaryOut.Write(append(line, '\n'))
-		if werr == nil {
-			_, werr = e.summaryOut.Commit()
-		}
-		e.summaryOut.Abort()
-		if werr != nil {
-			code, status = e.failFinish(fmt.Errorf("writing --summary-file: %w", outputError(werr)), code, status)
-			if line, jerr = json.Marshal(s); jerr != nil {
-				fmt.Fprintf(e.stderr, "veil: encoding summary: %v\n", jerr)
-				return exitInternal
-			}
-		}
-	} else if e.summaryFile != "" {
-		if _, werr := atomicfile.WriteFile(e.summaryFile, append(line, '\n')); werr != nil {
+	if e.summaryFile != "" {
+		if werr := e.writeSummaryFile(append(line, '\n')); werr != nil {
 			// The summary line then says the run failed, as the exit code does.
 			code, status = e.failFinish(fmt.Errorf("writing --summary-file: %w", outputError(werr)), code, status)
 			if line, jerr = json.Marshal(s); jerr != nil {
@@ -414,6 +395,23 @@ func (e *env) finish(err error, code int, status string) int {
 		}
 	}
 	return code
+}
+
+// writeSummaryFile writes data to the --summary-file: into the file settle
+// created before the run's outputs were put in place, or atomically now
+// for a run that did not get that far.
+func (e *env) writeSummaryFile(data []byte) error {
+	f := e.summaryOut
+	if f == nil {
+		_, err := atomicfile.WriteFile(e.summaryFile, data)
+		return err
+	}
+	defer f.Abort()
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	_, err := f.Commit()
+	return err
 }
 
 // failFinish records err, found while finishing, in the summary. A run

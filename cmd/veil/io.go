@@ -127,36 +127,30 @@ func (e *env) openInput(c *cli.Context, path string) (dataset.Reader, error) {
 
 // openHeld opens the table at path like openTable, reading it where the
 // run holds it back when it is an output of this same run not yet renamed
-// into place (e.tx); the format then comes from path's name.
+// into place (e.tx).
 func (e *env) openHeld(c *cli.Context, path string) (dataset.Reader, error) {
-	at := e.tx.Resolve(path)
-	if at == path {
-		return openTable(c, path)
-	}
-	opt, err := readerOptions(c)
-	if err != nil {
-		return nil, err
-	}
-	if opt.Format == "" {
-		if f, ferr := dataset.FormatOf(path); ferr == nil {
-			opt.Format = f
-		}
-	}
-	r, err := dataset.Open(at, opt)
-	if err != nil {
-		return nil, &inputError{fmt.Errorf("input %s: %w", path, err)}
-	}
-	return r, nil
+	return openTableAt(c, path, e.tx.Resolve(path))
 }
 
 // openTable opens the table at path with the command's input flags,
 // without recording it: for a second pass over an input already recorded.
 func openTable(c *cli.Context, path string) (dataset.Reader, error) {
+	return openTableAt(c, path, path)
+}
+
+// openTableAt opens the table named path whose bytes are at at (a
+// temporary name, whose format then comes from path's).
+func openTableAt(c *cli.Context, path, at string) (dataset.Reader, error) {
 	opt, err := readerOptions(c)
 	if err != nil {
 		return nil, err
 	}
-	r, err := dataset.Open(path, opt)
+	if at != path && opt.Format == "" {
+		if f, ferr := dataset.FormatOf(path); ferr == nil {
+			opt.Format = f
+		}
+	}
+	r, err := dataset.Open(at, opt)
 	if err != nil {
 		var de *dataset.DataError
 		if errors.As(err, &de) {

@@ -217,18 +217,7 @@ func (m *manifest) sameData(command string, ins []fileHash, pol *fileHash) bool 
 // the manifest's theirs (release parameters only, for a DP release), and
 // the outputs it lists are still there unchanged.
 func (m *manifest) sameRelease(command string, ins []fileHash, pol *fileHash, seed *uint64, mine, theirs []string) bool {
-	if m.Command != command || m.Version != veilVersion() || len(m.Inputs) != len(ins) {
-		return false
-	}
-	for i := range ins {
-		if m.Inputs[i].SHA256 != ins[i].SHA256 {
-			return false
-		}
-	}
-	if (m.Policy == nil) != (pol == nil) || (pol != nil && !sameHashes(append([]fileHash{*m.Policy}, m.Policy.Files...), append([]fileHash{*pol}, pol.Files...))) {
-		return false
-	}
-	if pol != nil && !slices.Equal(m.Policy.Keys, pol.Keys) {
+	if !m.sameData(command, ins, pol) || m.Version != veilVersion() {
 		return false
 	}
 	if (m.Seed == nil) != (seed == nil) || (seed != nil && *m.Seed != *seed) {
