@@ -126,12 +126,9 @@ func ParseExactFloat(s string) (float64, error) {
 func exactFloat(s string, v float64) bool {
 	mant, _, _ := strings.Cut(strings.ToLower(strings.TrimLeft(s, "+-")), "e")
 	intPart, frac, _ := strings.Cut(mant, ".")
-	digits := strings.TrimLeft(intPart+frac, "0")
-	if frac != "" {
-		digits = strings.TrimRight(digits, "0")
-	} else {
-		digits = strings.TrimRight(digits, "0") // trailing zeros of an integer are its exponent
-	}
+	// Trailing zeros are not significant: after the point they add
+	// nothing, before it they are the exponent.
+	digits := strings.TrimRight(strings.TrimLeft(intPart+frac, "0"), "0")
 	if len(digits) <= 15 {
 		return true // a double holds any 15 significant digits
 	}

@@ -526,12 +526,7 @@ func (b *builder) recode() {
 		if s.numeric {
 			continue
 		}
-		inOrig := make([]bool, s.size())
-		for _, c := range b.orig.cols[j].codes {
-			if c >= 0 {
-				inOrig[c] = true
-			}
-		}
+		inOrig := present(b.orig.cols[j].codes, s.size())
 		var relN, relIn int
 		relSeen := make([]bool, s.size())
 		for _, c := range b.rel.cols[j].codes {
@@ -556,11 +551,7 @@ func (b *builder) recode() {
 		// off.
 		inHold := make([]bool, s.size())
 		if b.hold != nil {
-			for _, c := range b.hold.cols[j].codes {
-				if c >= 0 && int(c) < len(inHold) {
-					inHold[c] = true
-				}
-			}
+			inHold = present(b.hold.cols[j].codes, s.size())
 		}
 		var released, originals []string
 		for code := range s.size() {
@@ -616,6 +607,17 @@ func (b *builder) recode() {
 		}
 		b.recodeMethod[s.name] = rm.method
 	}
+}
+
+// present marks the codes below n that occur in codes (nulls, -1, aside).
+func present(codes []int32, n int) []bool {
+	seen := make([]bool, n)
+	for _, c := range codes {
+		if c >= 0 && int(c) < n {
+			seen[c] = true
+		}
+	}
+	return seen
 }
 
 // hierarchyOf returns the policy's hierarchy of a column and the level the

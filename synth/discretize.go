@@ -300,11 +300,8 @@ func (q *quantiles) integral(t float64) float64 {
 	return q.sum[i-1] + (t-q.cum[i-1])*q.vals[i-1].v
 }
 
-// mean returns the mean value of the rows between weights a and b.
+// mean returns the mean value of the rows between weights a and b > a.
 func (q *quantiles) mean(a, b float64) float64 {
-	if b-a <= 0 {
-		return q.vals[min(sort.SearchFloat64s(q.cum, a), len(q.vals)-1)].v
-	}
 	return (q.integral(b) - q.integral(a)) / (b - a)
 }
 
