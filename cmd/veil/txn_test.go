@@ -21,22 +21,7 @@ import (
 // reports on the release it holds back, with the release's final path and
 // hash.
 func TestRunOutputsAllOrNothing(t *testing.T) {
-	dir := t.TempDir()
-	var b bytes.Buffer
-	if err := gen.Write(&b, 400, 3); err != nil {
-		t.Fatal(err)
-	}
-	in := writeFile(t, dir, "in.csv", b.String())
-	pol := writeFile(t, dir, "policy.yaml", `version: 1
-default_action: keep
-columns:
-  customer_id: {action: drop}
-  name:        {action: drop}
-  email:       {action: drop}
-  phone:       {action: drop}
-  ssn:         {action: drop}
-  birth_date:  {action: drop}
-  zip:         {role: quasi, action: generalize, prefix: 2}
+	dir, in, pol := anonFixture(t, 400, 3, `  zip:         {role: quasi, action: generalize, prefix: 2}
   age:         {role: quasi, action: generalize, width: 10}
 `)
 	out, anon := filepath.Join(dir, "out.csv"), filepath.Join(dir, "anon.json")
@@ -113,22 +98,7 @@ columns:
 // its manifest (with the failed verdict) lets a rerun replace its folder
 // output; --skip-if-done never takes it for done.
 func TestGateFailedRunRerun(t *testing.T) {
-	dir := t.TempDir()
-	var b bytes.Buffer
-	if err := gen.Write(&b, 300, 4); err != nil {
-		t.Fatal(err)
-	}
-	in := writeFile(t, dir, "in.csv", b.String())
-	pol := writeFile(t, dir, "policy.yaml", `version: 1
-default_action: keep
-columns:
-  customer_id: {action: drop}
-  name:        {action: drop}
-  email:       {action: drop}
-  phone:       {action: drop}
-  ssn:         {action: drop}
-  birth_date:  {action: drop}
-  age:         {role: quasi, action: generalize, width: 40}
+	dir, in, pol := anonFixture(t, 300, 4, `  age:         {role: quasi, action: generalize, width: 40}
 gates:
   min_k: 1000
 `)
@@ -150,22 +120,7 @@ gates:
 // drawing new noise; asking for a report on a rerun does not redraw it
 // either.
 func TestDPReleaseKeptWhateverItsGates(t *testing.T) {
-	dir := t.TempDir()
-	var b bytes.Buffer
-	if err := gen.Write(&b, 300, 6); err != nil {
-		t.Fatal(err)
-	}
-	in := writeFile(t, dir, "in.csv", b.String())
-	pol := writeFile(t, dir, "policy.yaml", `version: 1
-default_action: keep
-columns:
-  customer_id: {action: drop}
-  name:        {action: drop}
-  email:       {action: drop}
-  phone:       {action: drop}
-  ssn:         {action: drop}
-  birth_date:  {action: drop}
-  age:         {role: quasi, action: generalize, width: 40}
+	dir, in, pol := anonFixture(t, 300, 6, `  age:         {role: quasi, action: generalize, width: 40}
   income:      {role: sensitive, action: noise, mechanism: laplace, epsilon: 1, lower: 0, upper: 300000}
 gates:
   min_k: 1000
@@ -192,4 +147,28 @@ gates:
 	if res.summary.Details["reused_release"] == nil || !bytes.Equal(first, again) {
 		t.Fatalf("rerun with a new report flag redrew the release (exit %d)\n%s", res.code, res.stderr)
 	}
+}
+
+// anonFixture writes a generated table of rows (seed) and a policy that
+// drops its direct identifiers and keeps the other columns, followed by
+// more: YAML lines for further columns (and gates).
+func anonFixture(t *testing.T, rows int, seed uint64, more string) (dir, in, pol string) {
+	t.Helper()
+	dir = t.TempDir()
+	var b bytes.Buffer
+	if err := gen.Write(&b, rows, seed); err != nil {
+		t.Fatal(err)
+	}
+	in = writeFile(t, dir, "in.csv", b.String())
+	pol = writeFile(t, dir, "policy.yaml", `version: 1
+default_action: keep
+columns:
+  customer_id: {action: drop}
+  name:        {action: drop}
+  email:       {action: drop}
+  phone:       {action: drop}
+  ssn:         {action: drop}
+  birth_date:  {action: drop}
+`+more)
+	return dir, in, pol
 }
