@@ -6,6 +6,8 @@ import (
 
 	"github.com/veil-data/veil/dataset"
 	"github.com/veil-data/veil/internal/fpe"
+
+	"github.com/veil-data/veil/internal/luhn"
 )
 
 // tokenT writes consistent keyed tokens. Without a format, a token is
@@ -166,28 +168,8 @@ func (t *tokenT) card(v string) (string, error) {
 	for _, i := range t.pos[:n-1] {
 		digits = append(digits, t.buf[i])
 	}
-	t.buf[t.pos[n-1]] = luhnDigit(digits)
+	t.buf[t.pos[n-1]] = luhn.CheckDigit(digits)
 	return string(t.buf), nil
-}
-
-// luhnDigit returns the Luhn check digit to append to digits: from the
-// right, every second digit (starting with the last) is doubled, 9
-// subtracted when above 9, and the check digit makes the sum ≡ 0 (mod 10).
-func luhnDigit(digits []byte) byte {
-	sum := 0
-	double := true
-	for i := len(digits) - 1; i >= 0; i-- {
-		d := int(digits[i] - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	return byte('0' + (10-sum%10)%10)
 }
 
 // iban encrypts the digits of an IBAN's BBAN and recomputes its check

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/netip"
 	"strings"
+
+	"github.com/veil-data/veil/internal/luhn"
 )
 
 // ErrHeaderIsData is wrapped by the *DataError of a CSV file whose first row
@@ -146,7 +148,7 @@ func isCardShape(s string) bool {
 			if len(digits) == 19 {
 				return false
 			}
-			digits = append(digits, c-'0')
+			digits = append(digits, c)
 		case c == ' ' || c == '-':
 			if !isDigit(s[i-1]) {
 				return false
@@ -158,18 +160,7 @@ func isCardShape(s string) bool {
 	if len(digits) < 13 {
 		return false
 	}
-	sum := 0
-	for i := range digits {
-		d := int(digits[len(digits)-1-i])
-		if i%2 == 1 {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-	}
-	return sum%10 == 0
+	return luhn.Valid(digits)
 }
 
 // isIBANShape reports two upper-case letters, two digits and 11-30

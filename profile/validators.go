@@ -2,6 +2,8 @@ package profile
 
 import (
 	"strings"
+
+	"github.com/veil-data/veil/internal/luhn"
 )
 
 // This file holds the checksum validators. Each takes the value as it
@@ -34,29 +36,7 @@ func digitsOnly(s, seps string) (string, bool) {
 // Luhn reports whether the decimal string d (digits only) passes the Luhn
 // mod-10 check: from the right, every second digit is doubled (minus 9 when
 // above 9) and the sum is a multiple of 10.
-func Luhn(d string) bool {
-	if len(d) < 2 {
-		return false
-	}
-	sum := 0
-	double := false
-	for i := len(d) - 1; i >= 0; i-- {
-		c := d[i]
-		if c < '0' || c > '9' {
-			return false
-		}
-		v := int(c - '0')
-		if double {
-			v *= 2
-			if v > 9 {
-				v -= 9
-			}
-		}
-		sum += v
-		double = !double
-	}
-	return sum%10 == 0
-}
+func Luhn(d string) bool { return luhn.Valid(d) }
 
 func allSame(d string) bool {
 	for i := 1; i < len(d); i++ {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/brianvoe/gofakeit/v7"
+
+	"github.com/veil-data/veil/internal/luhn"
 )
 
 // columnRand returns the random stream of one column: derived from the
@@ -131,7 +133,7 @@ func (f *faker) value() string {
 		return strings.Join(b, ":")
 	case "CREDIT_CARD":
 		d := "400000" + f.digits(9)
-		return d + string(rune('0'+luhnDigit(d)))
+		return d + string(luhn.CheckDigit(d))
 	case "IBAN":
 		bban := "TEST" + f.digits(14)
 		return "GB" + ibanCheck("GB", bban) + bban
@@ -175,24 +177,6 @@ func randomUUID(rng *rand.Rand) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
-// luhnDigit returns the check digit that makes d+digit pass the Luhn test.
-func luhnDigit(d string) int {
-	sum := 0
-	double := true
-	for i := len(d) - 1; i >= 0; i-- {
-		x := int(d[i] - '0')
-		if double {
-			x *= 2
-			if x > 9 {
-				x -= 9
-			}
-		}
-		sum += x
-		double = !double
-	}
-	return (10 - sum%10) % 10
 }
 
 // ibanCheck returns the two check digits of an IBAN (ISO 13616 mod 97).
