@@ -215,7 +215,7 @@ func (b *builder) marginals() {
 		}
 		normalise(m.Original)
 		normalise(m.Released)
-		if m.TVD == 0 {
+		if s.numeric { // the bars are the bins: every row is in one
 			for k := range m.Original {
 				m.TVD += math.Abs(m.Original[k]-m.Released[k]) / 2
 			}
