@@ -2,7 +2,7 @@ package report
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"encoding/json"
 	"html/template"
 	"io"
@@ -12,14 +12,17 @@ import (
 	"time"
 )
 
-//go:embed report.html.tmpl
-var pageTemplate string
+// The page is report.html.tmpl; a section that has grown its own
+// template lives in a section_*.html.tmpl file as a {{define}} block.
+//
+//go:embed report.html.tmpl section_*.html.tmpl
+var pageFiles embed.FS
 
 // page is parsed on first use, not at every command's start-up.
 var page = sync.OnceValue(func() *template.Template { return template.Must(newPage()) })
 
 func newPage() (*template.Template, error) {
-	return template.New("report").Funcs(template.FuncMap{
+	return template.New("report.html.tmpl").Funcs(template.FuncMap{
 		"figval":    figValue,
 		"threshold": figThreshold,
 		"meets":     figMeets,
@@ -81,7 +84,7 @@ func newPage() (*template.Template, error) {
 			}
 			return trimFloat(roundSig(*g.Value, 4))
 		},
-	}).Parse(pageTemplate)
+	}).ParseFS(pageFiles, "report.html.tmpl", "section_*.html.tmpl")
 }
 
 func figValue(f Figure) string {
