@@ -18,9 +18,11 @@ import (
 // same name stays as it was. A file read back within the run (a report
 // on the release just written) is found through Resolve.
 //
-// The renames of Commit are not one atomic step: should one fail (a
-// disk error), the outputs renamed before it stay and the rest are
-// removed; Commit says which failed.
+// The renames of Commit are not one atomic step, but they are undone
+// together: each output a rename replaces is kept aside (a hard link to
+// it, or the old folder renamed) until every rename and the folders'
+// syncs succeeded, so should one fail (a disk error), the outputs renamed
+// before it are taken back and their predecessors put back in place.
 type Txn struct {
 	mu     sync.Mutex
 	staged []staged
@@ -152,8 +154,9 @@ func (t *Txn) Pending() []string {
 
 // Commit renames every staged output into place, in the order they were
 // committed, and leaves the transaction open for more (the demo commits
-// its inputs before its steps read them). On an error it returns the
-// paths not put in place (removed).
+// its inputs before its steps read them). On an error nothing of this
+// commit stays in place: the outputs already renamed are removed, the
+// ones they replaced are put back, and it returns every staged path.
 func (t *Txn) Commit() (unplaced []string, err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -162,28 +165,121 @@ func (t *Txn) Commit() (unplaced []string, err error) {
 	}
 	list := t.staged
 	t.staged = nil
-	for i, s := range list {
-		var err error
-		if s.dir {
-			err = replaceDir(s.path, s.tmp)
-		} else if err = os.Rename(s.tmp, s.path); err != nil {
-			err = fmt.Errorf("output %s: %w", s.path, err)
-		} else {
-			err = syncPath(filepath.Dir(s.path))
+	var in []placed
+	fail := func(rest []staged, err error) ([]string, error) {
+		for i := len(in) - 1; i >= 0; i-- {
+			in[i].undo()
 		}
+		removeAll(rest)
+		for _, s := range list {
+			unplaced = append(unplaced, s.path)
+		}
+		return unplaced, err
+	}
+	for i, s := range list {
+		p, err := place(s)
 		if err != nil {
-			rest := list[i+1:]
-			if !s.dir {
-				rest = list[i:]
-			}
-			removeAll(rest)
-			for _, r := range list[i:] {
-				unplaced = append(unplaced, r.path)
-			}
-			return unplaced, err
+			return fail(list[i:], err)
+		}
+		in = append(in, p)
+	}
+	synced := map[string]bool{}
+	for _, p := range in {
+		dir := filepath.Dir(p.path)
+		if synced[dir] {
+			continue
+		}
+		synced[dir] = true
+		if err := syncPath(dir); err != nil {
+			return fail(nil, fmt.Errorf("output %s: %w", p.path, err))
 		}
 	}
+	for _, p := range in {
+		p.forget()
+	}
 	return nil, nil
+}
+
+// placed is an output Commit renamed into place, with the output of the
+// same name it replaced, kept aside until the whole commit succeeded.
+type placed struct {
+	staged
+	old string // "" when there was none
+}
+
+// rename is os.Rename; tests make it fail.
+var rename = os.Rename
+
+// place renames s into place. On an error nothing has moved: s's
+// temporary file or folder is where it was, and so is the old output.
+func place(s staged) (placed, error) {
+	p := placed{staged: s}
+	if s.dir {
+		if _, err := os.Lstat(s.path); err == nil {
+			if err := checkReplace(s.path); err != nil {
+				return p, err
+			}
+			p.old = s.tmp + ".old"
+			if err := rename(s.path, p.old); err != nil {
+				return p, fmt.Errorf("output %s: %w", s.path, err)
+			}
+		}
+		if err := rename(s.tmp, s.path); err != nil {
+			if p.old != "" {
+				os.Rename(p.old, s.path)
+			}
+			return p, fmt.Errorf("output %s: %w", s.path, err)
+		}
+		return p, nil
+	}
+	linked := false
+	if fi, err := os.Lstat(s.path); err == nil && fi.Mode().IsRegular() {
+		// A hard link keeps the old file where it is until the rename
+		// replaces it, so a reader never finds the path missing; where
+		// the file system has no hard links, the old file is moved aside.
+		p.old = s.tmp + ".old"
+		linked = os.Link(s.path, p.old) == nil
+		if !linked {
+			if err := rename(s.path, p.old); err != nil {
+				p.old = ""
+				return p, fmt.Errorf("output %s: %w", s.path, err)
+			}
+		}
+	}
+	if err := rename(s.tmp, s.path); err != nil {
+		switch {
+		case linked:
+			os.Remove(p.old)
+		case p.old != "":
+			os.Rename(p.old, s.path)
+		}
+		return p, fmt.Errorf("output %s: %w", s.path, err)
+	}
+	return p, nil
+}
+
+// undo takes the output back out of place and puts the one it replaced
+// back, or removes the folders made for it.
+func (p placed) undo() {
+	if p.dir {
+		os.RemoveAll(p.path)
+	}
+	if p.old == "" {
+		if !p.dir {
+			os.Remove(p.path)
+		}
+		removeMade(p.made)
+		return
+	}
+	// A file's old copy replaces the new one in one rename.
+	os.Rename(p.old, p.path)
+}
+
+// forget drops the replaced output once the commit succeeded.
+func (p placed) forget() {
+	if p.old != "" {
+		os.RemoveAll(p.old)
+	}
 }
 
 // Abort removes every staged output and ends the transaction. It is a
