@@ -163,7 +163,10 @@ func Fit(ctx context.Context, open Opener, opt *Options) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n == 0 {
+	if n == 0 && o.Epsilon == 0 {
+		// Under differential privacy an empty table is fitted like any
+		// other: an error here would tell it apart from its one-row
+		// neighbour, which releases a model.
 		return nil, ErrNoRows
 	}
 	m := &Model{Schema: ModelSchema, Rows: n, Settings: Settings{MinCount: o.MinCount, MaxCategories: o.MaxCategories,
@@ -175,7 +178,7 @@ func Fit(ctx context.Context, open Opener, opt *Options) (*Model, error) {
 	for i, c := range schema.Columns {
 		cm := &ColumnModel{Name: c.Name, Kind: c.Kind, Layout: c.Layout}
 		planColumn(cm, stats[i], o.Policy)
-		if cm.Treatment != TreatDrop {
+		if cm.Treatment != TreatDrop && n > 0 {
 			cm.NullShare = round9(float64(stats[i].nulls) / float64(n))
 		}
 		if cm.Treatment == TreatModel {

@@ -707,6 +707,16 @@ func TestBadInput(t *testing.T) {
 	if _, err := Fit(context.Background(), opener(empty), nil); !errors.Is(err, ErrNoRows) {
 		t.Errorf("Fit(no rows) = %v, want ErrNoRows", err)
 	}
+	// Under DP an empty table and its one-row neighbour must both give a
+	// model: an error for one of them alone tells them apart for sure.
+	one := filepath.Join(t.TempDir(), "one.csv")
+	os.WriteFile(one, []byte("a,b\nx,1\n"), 0o644)
+	for _, p := range []string{empty, one} {
+		m, err := Fit(context.Background(), opener(p), &Options{Seed: 1, Epsilon: 1})
+		if err != nil || len(m.Columns) != 2 || math.IsNaN(m.Columns[0].NullShare) {
+			t.Errorf("Fit(%s, ε=1) = %v; want a model of both columns", filepath.Base(p), err)
+		}
+	}
 	for _, o := range []*Options{{Method: "gan"}, {Epsilon: -1}, {Epsilon: 1, Method: MethodCopula}, {Epsilon: 1, Delta: 2}, {Delta: 1e-9}} {
 		var ue *UsageError
 		if _, err := Fit(context.Background(), opener(path), o); !errors.As(err, &ue) {
