@@ -117,7 +117,7 @@ func Technique(c *policies.Column) string {
 	case policies.ActionKeep:
 		return "none (kept)"
 	case policies.ActionDrop:
-		return "suppression (column removed)"
+		return "removal of the attribute"
 	case policies.ActionSuppress:
 		return "suppression"
 	case policies.ActionHash:

@@ -16,6 +16,7 @@ import (
 
 	"github.com/veil-data/veil/dataset"
 	"github.com/veil-data/veil/policies"
+	"github.com/veil-data/veil/profile"
 	"github.com/veil-data/veil/report/metrics"
 )
 
@@ -238,6 +239,11 @@ type builder struct {
 	// before recoded columns are mapped into the released domain; nil when
 	// no column is recoded.
 	origRaw, holdRaw *frame
+	// sampler holds a sample of each original column's values while the
+	// original is read; evidence is what the detector made of it (see
+	// inventory.go).
+	sampler  *valueSampler
+	evidence map[string]*profile.Detection
 }
 
 // Build reads the inputs and measures the release. The report's gates come
@@ -277,6 +283,7 @@ func Build(ctx context.Context, in Inputs, opt Options) (*Report, error) {
 		return nil, err
 	}
 	b.provenance()
+	b.detectEvidence()
 	b.idLike()
 	b.inventory()
 	b.treatment()
@@ -491,6 +498,10 @@ func (b *builder) loadFrames(ctx context.Context, readers []dataset.Reader) erro
 			r = idReader{r, b.idOrig}
 		case i == 1 && b.idRel != nil:
 			r = idReader{r, b.idRel}
+		}
+		if i == 0 {
+			b.sampler = newValueSampler(b.origSc.Len(), b.opt.Seed)
+			r = sampleReader{r, b.sampler}
 		}
 		rs = append(rs, r)
 		opts = append(opts, &metrics.LoadOptions{Name: name, Only: only, Categorical: categorical, MaxRows: b.opt.MaxRows, Seed: b.opt.Seed})
@@ -824,6 +835,8 @@ func (b *builder) inventory() {
 			row.NullReleased = nullShare(rc, b.rel.rows)
 			do, dr := distinct(oc), distinct(rc)
 			row.DistinctOriginal, row.DistinctReleased = &do, &dr
+			row.DistinctShareOriginal = distinctShare(do, b.orig.rows-nullCount(oc, b.orig.rows))
+			row.DistinctShareReleased = distinctShare(dr, b.rel.rows-nullCount(rc, b.rel.rows))
 			switch {
 			case s.numeric:
 				row.ComparedAs = "numbers"
@@ -841,11 +854,15 @@ func (b *builder) inventory() {
 			}
 		case !row.InReleased:
 			row.ComparedAs = "not released"
+			row.DistinctNote = "not counted: the column is not in the release, so it is not loaded"
 		case !row.InOriginal:
 			row.ComparedAs = "not in the original"
+			row.DistinctNote = "not counted: the column is not in the original, so it is not loaded"
 		default:
 			row.ComparedAs = "not compared: " + row.Role + " column (values are only hashed, in memory, to check whether the release holds real ones)"
+			row.DistinctNote = "not counted: values of direct identifiers and record keys are not loaded for the measures; they are hashed, in memory, for the release check"
 		}
+		b.classify(&row)
 		b.r.Columns = append(b.r.Columns, row)
 	}
 }
@@ -854,13 +871,17 @@ func nullShare(c *fcol, rows int) float64 {
 	if rows == 0 {
 		return 0
 	}
+	return float64(nullCount(c, rows)) / float64(rows)
+}
+
+func nullCount(c *fcol, rows int) int {
 	n := 0
 	for i := 0; i < rows; i++ {
 		if c.isNull(i) {
 			n++
 		}
 	}
-	return float64(n) / float64(rows)
+	return n
 }
 
 func distinct(c *fcol) int {

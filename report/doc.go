@@ -17,8 +17,9 @@
 //     linkability (DCR, NNDR, DCR overfitting and baseline protection,
 //     pseudonym scope) and inference (l-diversity, homogeneity, CAP
 //     disclosure protection), and the differential-privacy budget;
-//   - the treatment of every column with its WP29 technique class, a HIPAA
-//     Safe Harbor checklist when the policy is that template, the
+//   - the treatment of every column with its WP29 technique class, the HIPAA
+//     annex (Safe Harbor checklist with residuals checked on the released
+//     values, attestation and Expert-Determination fields left empty), the
 //     methods (exact or sampled, on how many rows), limitations, and the
 //     policy's gates with a PASS/FAIL verdict each;
 //   - an executive summary whose sentences are generated from the figures.
@@ -38,7 +39,9 @@
 // ([metrics.IDLike]), are left out of the utility comparisons.
 //
 // No value of a direct identifier or record key is kept: they are only
-// hashed in memory for that check. Values of other columns appear only as
+// hashed in memory for that check, and, like every column's, a sample of
+// 1,000 original values goes through veil's detector in memory for the
+// inventory's evidence counts. Values of other columns appear only as
 // chart categories held by at least 5 rows in both tables. Output is deterministic for the same inputs and seed (the
 // provenance times aside).
 //

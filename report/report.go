@@ -119,9 +119,22 @@ type ColumnRow struct {
 	// (not loaded, hence absent, for direct identifiers).
 	DistinctOriginal *int `json:"distinct_original,omitempty"`
 	DistinctReleased *int `json:"distinct_released,omitempty"`
+	// DistinctShareOriginal and DistinctShareReleased divide the distinct
+	// counts by the non-null rows; DistinctNote says why a column has no
+	// distinct count.
+	DistinctShareOriginal *float64 `json:"distinct_share_original,omitempty"`
+	DistinctShareReleased *float64 `json:"distinct_share_released,omitempty"`
+	DistinctNote          string   `json:"distinct_note,omitempty"`
 	// ComparedAs says how the column is compared: "values", "numbers",
 	// "recoded: <method>", or why it is not compared.
 	ComparedAs string `json:"compared_as"`
+	// Evidence is what veil's detector found on a sample of the original
+	// column (counts only); nil for a column only in the release.
+	Evidence *DetectorEvidence `json:"evidence,omitempty"`
+	// Art9 flags a GDPR Art. 9 special category; HIPAA gives the Safe
+	// Harbor identifier letter (A-R). Each says why.
+	Art9  *Flag `json:"gdpr_art9,omitempty"`
+	HIPAA *Flag `json:"hipaa,omitempty"`
 }
 
 // Treatment is one row of the treatment table: what was done to a column.
@@ -385,6 +398,11 @@ type Method struct {
 type HIPAA struct {
 	Items []HIPAAItem `json:"items"`
 	Note  string      `json:"note"`
+	// Template tells whether the policy is veil's Safe Harbor template;
+	// the checklist is made for every release all the same.
+	Template    bool        `json:"policy_is_safe_harbor_template"`
+	Attestation Attestation `json:"attestation"`
+	Expert      ExpertPack  `json:"expert_determination"`
 }
 
 // HIPAAItem is one of the 18 identifiers.
@@ -394,4 +412,12 @@ type HIPAAItem struct {
 	Columns    []string `json:"columns"`
 	Action     string   `json:"action"`
 	Status     string   `json:"status"` // removed, generalized, not present, present: review
+	// Found says per column how it was matched to the identifier.
+	Found []string `json:"found,omitempty"`
+	// Residual is what the released data still hold of the identifier:
+	// none (checked on every released row), found, review (in the
+	// release and not checked, or checked on a sample only), or not
+	// applicable (no column found); ResidualNote gives the counts.
+	Residual     string `json:"residual"`
+	ResidualNote string `json:"residual_note,omitempty"`
 }

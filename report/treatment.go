@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/veil-data/veil/internal/names"
 	"github.com/veil-data/veil/policies"
 )
 
@@ -129,7 +128,9 @@ func (b *builder) treatment() {
 			t.Params = strings.TrimPrefix(t.Params+", level="+strconv.Itoa(lv), ", ")
 		}
 		t.Technique, t.WP29Row = technique(t.Action, t.Action == string(policies.ActionNoise))
-		if inAnon && ac.Technique != "" {
+		// A dropped column is "removal of the attribute" whichever tool
+		// named it, so that both release types use one name.
+		if inAnon && ac.Technique != "" && t.Action != string(policies.ActionDrop) {
 			t.Technique = ac.Technique
 		}
 		if t.Action == string(policies.ActionHash) || t.Action == string(policies.ActionTokenize) {
@@ -222,188 +223,6 @@ func policyParams(c *policies.Column) string {
 		}
 	}
 	return strings.Join(p, ", ")
-}
-
-// hipaaIdentifiers are the 18 identifiers of 45 CFR 164.514(b)(2)(i), with
-// the column-name tokens that suggest each.
-var hipaaIdentifiers = []struct {
-	letter, what string
-	tokens       []string
-}{
-	{"A", "Names", []string{"name", "firstname", "lastname", "surname", "fullname"}},
-	{"B", "Geographic subdivisions smaller than a state (street, city, county, ZIP beyond its first 3 digits)", []string{"zip", "zipcode", "postcode", "postal", "address", "street", "city", "county", "geo", "latitude", "longitude"}},
-	{"C", "Dates (except year) related to an individual, and ages over 89", []string{"birth", "dob", "birthdate", "date", "admission", "discharge", "death", "age"}},
-	{"D", "Telephone numbers", []string{"phone", "telephone", "mobile", "tel", "cell"}},
-	{"E", "Fax numbers", []string{"fax"}},
-	{"F", "E-mail addresses", []string{"email", "mail"}},
-	{"G", "Social security numbers", []string{"ssn", "social"}},
-	{"H", "Medical record numbers", []string{"mrn", "medical", "record"}},
-	{"I", "Health plan beneficiary numbers", []string{"beneficiary", "plan", "member", "insurance"}},
-	{"J", "Account numbers", []string{"account", "iban", "card"}},
-	{"K", "Certificate/license numbers", []string{"license", "licence", "certificate"}},
-	{"L", "Vehicle identifiers and serial numbers, including license plates", []string{"vehicle", "vin", "plate"}},
-	{"M", "Device identifiers and serial numbers", []string{"device", "serial", "imei"}},
-	{"N", "Web URLs", []string{"url", "website", "web"}},
-	{"O", "IP addresses", []string{"ip", "ipaddress"}},
-	{"P", "Biometric identifiers, including finger and voice prints", []string{"biometric", "fingerprint", "voice"}},
-	{"Q", "Full-face photographs and comparable images", []string{"photo", "image", "face", "picture"}},
-	{"R", "Any other unique identifying number, characteristic, or code", []string{"id", "identifier", "uuid", "code", "number"}},
-}
-
-// isHIPAAPolicy reports whether the policy is veil's HIPAA Safe Harbor
-// template (or says it follows it).
-func isHIPAAPolicy(p *policies.Policy) bool {
-	if p == nil {
-		return false
-	}
-	s := strings.ToLower(p.Description + " " + filepath.Base(p.Path))
-	return strings.Contains(s, "hipaa") || strings.Contains(s, "safe harbor") || strings.Contains(s, "safe-harbor") || strings.Contains(s, "safe_harbor")
-}
-
-// hipaa fills the Safe Harbor checklist when the policy is that template.
-// Each identifier is matched to columns by name; its status is checked on
-// the released table, not taken from the policy: a column still in the
-// release is "present: review" unless its values show the Safe Harbor
-// treatment (ZIP to 3 digits, dates to years, ages over 89 grouped).
-func (b *builder) hipaa() {
-	if !isHIPAAPolicy(b.in.Policy) {
-		return
-	}
-	h := &HIPAA{Note: "Safe Harbor (45 CFR 164.514(b)(2)) also requires that the covered entity has no actual knowledge that the remaining information could identify an individual; veil cannot attest that. Columns are matched to identifiers by name; review the matches."}
-	treat := map[string]Treatment{}
-	for _, t := range b.r.Treatment {
-		treat[t.Column] = t
-	}
-	for _, id := range hipaaIdentifiers {
-		item := HIPAAItem{Letter: id.letter, Identifier: id.what, Columns: []string{}}
-		for _, name := range b.origSc.Names() {
-			if matchesTokens(name, id.tokens) {
-				item.Columns = append(item.Columns, name)
-			}
-		}
-		if len(item.Columns) == 0 {
-			item.Status = "not found in the original"
-			h.Items = append(h.Items, item)
-			continue
-		}
-		var statuses, actions []string
-		for _, name := range item.Columns {
-			t := treat[name]
-			actions = append(actions, name+": "+orDash(t.Action))
-			statuses = append(statuses, b.hipaaStatus(id.letter, name, t))
-		}
-		item.Action = strings.Join(actions, "; ")
-		item.Status = strings.Join(statuses, "; ")
-		h.Items = append(h.Items, item)
-	}
-	b.r.HIPAA = h
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
-}
-
-func matchesTokens(name string, tokens []string) bool {
-	for _, t := range names.Tokens(name) {
-		for _, w := range tokens {
-			if t == w {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func (b *builder) hipaaStatus(letter, name string, t Treatment) string {
-	if b.relSc.Index(name) < 0 {
-		return name + ": removed"
-	}
-	switch t.Action {
-	case "hash", "tokenize":
-		return name + ": present as a pseudonym: Safe Harbor requires removal (a code derived from the identifier is not allowed, 164.514(c))"
-	case "suppress", "redact":
-		return name + ": " + t.Action + "ed: review"
-	}
-	if letter == "B" || letter == "C" {
-		if ok, why := b.checkGeneralized(letter, name); ok {
-			return name + ": generalized (" + why + ")"
-		} else if why != "" {
-			return name + ": present: " + why
-		}
-	}
-	return name + ": present: review"
-}
-
-// checkGeneralized checks the released values of a ZIP, date or age column
-// against Safe Harbor's rules.
-func (b *builder) checkGeneralized(letter, name string) (bool, string) {
-	c := b.rel.col(name)
-	if c == nil {
-		return false, "not compared (identifying column)"
-	}
-	present := map[int32]bool{}
-	for _, x := range c.codes {
-		present[x] = true
-	}
-	toks := names.Tokens(name)
-	isAge := false
-	for _, t := range toks {
-		if t == "age" {
-			isAge = true
-		}
-	}
-	if isAge {
-		if c.spec.numeric {
-			for _, v := range c.nums {
-				if v > 89 {
-					return false, "ages over 89 remain"
-				}
-			}
-			return true, "no age over 89"
-		}
-		for code := range c.spec.size() {
-			v := c.spec.text(int32(code))
-			if x, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && x > 89 && present[int32(code)] {
-				return false, "ages over 89 remain"
-			}
-		}
-		return true, "no single age over 89"
-	}
-	if letter == "B" {
-		for code := range c.spec.size() {
-			v := c.spec.text(int32(code))
-			if !present[int32(code)] {
-				continue
-			}
-			digits := 0
-			for _, r := range v {
-				if r >= '0' && r <= '9' {
-					digits++
-				}
-			}
-			if digits > 3 {
-				return false, "values with more than 3 digits remain"
-			}
-		}
-		return true, "at most 3 digits"
-	}
-	// Dates: only years may remain.
-	if c.spec.numeric {
-		return false, "full dates remain"
-	}
-	for code := range c.spec.size() {
-		v := c.spec.text(int32(code))
-		if !present[int32(code)] {
-			continue
-		}
-		if len(strings.TrimSpace(v)) > 4 {
-			return false, "values finer than a year remain"
-		}
-	}
-	return true, "years only"
 }
 
 // trimFloat formats v in the shortest form.
