@@ -538,7 +538,7 @@ func (d *attackData) singlingOut(multivariate bool) Attack {
 	}
 	a := newAttack(name, d.names, wilson(count(train, queries), n), wilson(base, n), control)
 	if n < d.attacks {
-		a.Note = joinNote(a.Note, fmt.Sprintf("%d predicates isolate a synthetic row, of %d wanted: the rate is over those", n, d.attacks))
+		a.Note = joinClauses(a.Note, fmt.Sprintf("%d predicates isolate a synthetic row, of %d wanted: the rate is over those", n, d.attacks))
 	}
 	return a
 }
@@ -884,7 +884,7 @@ func attackFigure(id, label, meaning string, a *Attack, why string) Figure {
 	if !a.BeatsBaseline {
 		note += "; the attack does no better than random guessing: its result is not meaningful"
 	}
-	note = joinNote(note, a.Note)
+	note = joinClauses(note, a.Note)
 	if a.Risk == nil {
 		if a.Control == nil {
 			note = "not measured: needs --holdout; " + note
@@ -1061,4 +1061,15 @@ func (r AttackRate) Text() string {
 // Text writes the risk for the HTML table.
 func (r AttackRisk) Text() string {
 	return fmt.Sprintf("%s (95%% CI %s–%s)", trimFloat(roundSig(r.Value, 2)), trimFloat(roundSig(r.Low, 2)), trimFloat(roundSig(r.High, 2)))
+}
+
+// joinClauses joins two clauses of a note with a semicolon.
+func joinClauses(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
 }

@@ -42,7 +42,7 @@ func population(rng *rand.Rand, n int) *frame {
 // attackFixture draws training, holdout and an independent release of the
 // same population, and a release that copies the training rows.
 type attackFixture struct {
-	names                   []string
+	names                    []string
 	train, hold, fresh, copy *frame
 }
 
