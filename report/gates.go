@@ -44,7 +44,11 @@ var gateDefs = []gateDef{
 // figures returns pointers to every figure of the report, in report order.
 func (r *Report) figures() []*Figure {
 	var out []*Figure
-	for _, fs := range [][]Figure{r.Utility.Figures, r.Privacy.SinglingOut.Figures, r.Privacy.Linkability.Figures, r.Privacy.Inference.Figures, r.Privacy.DP.Figures} {
+	lists := [][]Figure{r.Utility.Figures, r.Privacy.SinglingOut.Figures, r.Privacy.Linkability.Figures, r.Privacy.Inference.Figures, r.Privacy.DP.Figures}
+	if m := r.Privacy.Membership; m != nil {
+		lists = append(lists, m.Figures)
+	}
+	for _, fs := range lists {
 		for i := range fs {
 			out = append(out, &fs[i])
 		}

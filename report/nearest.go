@@ -26,6 +26,35 @@ func nearest2(q, ref *frame) (d1, d2 []float64) {
 		}
 		return d1, d2
 	}
+	m := newNNMatrix(q, ref)
+	workers := max(1, min(runtime.GOMAXPROCS(0), 4))
+	var wg sync.WaitGroup
+	next := make(chan int, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				d1[i], d2[i] = m.nearestOf(i)
+			}
+		}()
+	}
+	for i := 0; i < q.rows; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	n := float64(nc)
+	for i := range d1 {
+		d1[i] /= n
+		d2[i] /= n
+	}
+	return d1, d2
+}
+
+// newNNMatrix lays out the columns of a nearest-neighbour search of q's rows
+// among ref's (the same columns, same order); ref must have rows.
+func newNNMatrix(q, ref *frame) *nnMatrix {
 	// Categorical columns first (cheap to compare), then numeric ones with
 	// their reciprocal ranges.
 	var qc, rc [][]int32
@@ -61,29 +90,7 @@ func nearest2(q, ref *frame) (d1, d2 []float64) {
 			m.rnum[r*m.nn+j] = v
 		}
 	}
-	workers := max(1, min(runtime.GOMAXPROCS(0), 4))
-	var wg sync.WaitGroup
-	next := make(chan int, workers)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				d1[i], d2[i] = m.nearestOf(i)
-			}
-		}()
-	}
-	for i := 0; i < q.rows; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	n := float64(nc)
-	for i := range d1 {
-		d1[i] /= n
-		d2[i] /= n
-	}
-	return d1, d2
+	return m
 }
 
 // nnMatrix holds the columns of a nearest-neighbour search.
@@ -97,60 +104,71 @@ type nnMatrix struct {
 	refRows int
 }
 
+// query returns row i of the query frame, categorical codes then numbers.
+func (m *nnMatrix) query(i int) (qcodes []int32, qnums []float64) {
+	qcodes = make([]int32, len(m.qc))
+	for j := range m.qc {
+		qcodes[j] = m.qc[j][i]
+	}
+	qnums = make([]float64, len(m.qn))
+	for j := range m.qn {
+		qnums[j] = m.qn[j][i]
+	}
+	return qcodes, qnums
+}
+
+// dist returns the summed column distance from the query row (qcodes,
+// qnums) to reference row r, or any value >= bound as soon as the partial
+// sum reaches bound: the caller has a candidate at least as near.
+func (m *nnMatrix) dist(r int, qcodes []int32, qnums []float64, bound float64) float64 {
+	var s float64
+	row := m.rcat[r*m.nc : r*m.nc+m.nc]
+	qcodes = qcodes[:len(row)]
+	for j, v := range row {
+		if v != qcodes[j] {
+			s++
+			if s >= bound {
+				return s
+			}
+		}
+	}
+	nrow := m.rnum[r*m.nn : r*m.nn+m.nn]
+	for j, y := range nrow {
+		x := qnums[j]
+		switch {
+		case x != x || y != y:
+			if (x != x) != (y != y) {
+				s++
+			}
+		case m.inv[j] == 0:
+			if x != y {
+				s++
+			}
+		default:
+			d := (x - y) * m.inv[j]
+			if d < 0 {
+				d = -d
+			}
+			if d > 1 {
+				d = 1
+			}
+			s += d
+		}
+		if s >= bound {
+			return s
+		}
+	}
+	return s
+}
+
 // nearestOf returns the two smallest summed column distances from query row
 // i to the reference rows. A candidate is abandoned as soon as its partial
 // sum reaches the current second best.
 func (m *nnMatrix) nearestOf(i int) (best, second float64) {
 	best, second = math.Inf(1), math.Inf(1)
-	qcodes := make([]int32, len(m.qc))
-	for j := range m.qc {
-		qcodes[j] = m.qc[j][i]
-	}
-	qnums := make([]float64, len(m.qn))
-	for j := range m.qn {
-		qnums[j] = m.qn[j][i]
-	}
+	qcodes, qnums := m.query(i)
 	for r := 0; r < m.refRows; r++ {
-		var s float64
-		row := m.rcat[r*m.nc : r*m.nc+m.nc]
-		qcodes := qcodes[:len(row)]
-		for j, v := range row {
-			if v != qcodes[j] {
-				s++
-				if s >= second {
-					break
-				}
-			}
-		}
-		if s >= second {
-			continue
-		}
-		nrow := m.rnum[r*m.nn : r*m.nn+m.nn]
-		for j, y := range nrow {
-			x := qnums[j]
-			switch {
-			case x != x || y != y:
-				if (x != x) != (y != y) {
-					s++
-				}
-			case m.inv[j] == 0:
-				if x != y {
-					s++
-				}
-			default:
-				d := (x - y) * m.inv[j]
-				if d < 0 {
-					d = -d
-				}
-				if d > 1 {
-					d = 1
-				}
-				s += d
-			}
-			if s >= second {
-				break
-			}
-		}
+		s := m.dist(r, qcodes, qnums, second)
 		if s < best {
 			best, second = s, best
 		} else if s < second {
@@ -161,6 +179,23 @@ func (m *nnMatrix) nearestOf(i int) (best, second float64) {
 		}
 	}
 	return best, second
+}
+
+// nearestIndexOf returns the reference row closest to query row i and its
+// summed column distance; of rows equally close, the first. A candidate is
+// abandoned as soon as its partial sum reaches the best so far.
+func (m *nnMatrix) nearestIndexOf(i int) (int32, float64) {
+	best, at := math.Inf(1), int32(-1)
+	qcodes, qnums := m.query(i)
+	for r := 0; r < m.refRows; r++ {
+		if s := m.dist(r, qcodes, qnums, best); s < best {
+			best, at = s, int32(r)
+			if best == 0 {
+				break // an exact match: nothing can be closer
+			}
+		}
+	}
+	return at, best
 }
 
 // dcrBands is the histogram of DCR values (distances in [0,1]).

@@ -51,6 +51,9 @@ func (b *builder) privacy(ctx context.Context) error {
 	if err := b.inference(ctx); err != nil {
 		return err
 	}
+	if err := b.attacks(ctx); err != nil {
+		return err
+	}
 	b.dp()
 	return nil
 }

@@ -293,7 +293,10 @@ type Privacy struct {
 	SinglingOut SinglingOut       `json:"singling_out"`
 	Linkability Linkability       `json:"linkability"`
 	Inference   Inference         `json:"inference"`
-	DP          DP                `json:"differential_privacy"`
+	// Membership is the membership inference on a holdout (synthetic
+	// releases; see attacks.go).
+	Membership *Membership `json:"membership,omitempty"`
+	DP         DP          `json:"differential_privacy"`
 }
 
 // SinglingOut is WP29's first risk: can a record be isolated?
@@ -304,6 +307,8 @@ type SinglingOut struct {
 	ClassSizes []Band `json:"class_sizes"`
 	// OriginalClassSizes is the same over the original, for comparison.
 	OriginalClassSizes []Band `json:"original_class_sizes,omitempty"`
+	// Attacks are Anonymeter's singling-out attacks (synthetic releases).
+	Attacks []Attack `json:"attacks,omitempty"`
 }
 
 // Band is one bar of a histogram.
@@ -340,12 +345,17 @@ type Linkability struct {
 	// Pseudonyms lists the columns replaced by keyed pseudonyms and what
 	// that means for linking.
 	Pseudonyms []string `json:"pseudonyms,omitempty"`
+	// Attacks is Anonymeter's linkability attack (synthetic releases).
+	Attacks []Attack `json:"attacks,omitempty"`
 }
 
 // Inference is WP29's third risk: can a sensitive value be deduced?
 type Inference struct {
 	Figures []Figure          `json:"figures"`
 	Columns []SensitiveColumn `json:"columns"`
+	// Attacks are Anonymeter's inference attacks, one per secret column
+	// (synthetic releases).
+	Attacks []Attack `json:"attacks,omitempty"`
 }
 
 // SensitiveColumn is the inference measures of one sensitive column.

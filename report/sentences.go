@@ -48,6 +48,8 @@ func (b *builder) sentences() {
 	add(b.singlingOutSentence())
 	add(b.prosecutorSentence())
 	add(b.inferenceSentence())
+	add(b.attackSentence())
+	add(b.membershipSentence())
 	add(b.pseudonymSentence())
 	add(b.dpSentence())
 	add(b.copiesSentence())
