@@ -148,7 +148,17 @@ func (b *builder) guaranteeSentence() string {
 		if d.Delta > 0 {
 			g += fmt.Sprintf(", δ = %s", trimFloat(d.Delta))
 		}
-		have = append(have, g+fmt.Sprintf(")-differential privacy, from the %s (smaller ε: less can be learnt about any one person)", d.Source))
+		if d.Source == "anonymize report" {
+			// Noise on single values protects those columns only: the
+			// rest of each row is released as the policy says.
+			var cols []string
+			for _, p := range d.Split {
+				cols = append(cols, p.What)
+			}
+			have = append(have, g+fmt.Sprintf(")-differential privacy of the noised values of %s only (local, per value; the other columns are not covered), from the anonymize report", listNames(cols)))
+		} else {
+			have = append(have, g+fmt.Sprintf(")-differential privacy, from the %s (smaller ε: less can be learnt about any one person)", d.Source))
+		}
 	}
 	var kNote string
 	if b.r.Release == "anonymized" && b.in.Policy != nil && b.in.Policy.Privacy != nil && b.in.Policy.Privacy.K > 0 {

@@ -83,4 +83,8 @@ func TestNoiseSentence(t *testing.T) {
 	if d := b.r.Privacy.DP; !strings.Contains(d.Plain, "within ±6 (income, clamped to [0, 2] first)") || d.Split[0].Mechanism != "Laplace" {
 		t.Errorf("Laplace b = 2: sentence %q, split %+v", d.Plain, d.Split)
 	}
+	// Local noise on one column is no guarantee for the whole row.
+	if g := b.guaranteeSentence(); !strings.Contains(g, "noised values of income only") {
+		t.Errorf("guarantee sentence of a noised column: %q", g)
+	}
 }
