@@ -249,10 +249,11 @@ type synthModel struct {
 	Split   []BudgetPart
 	Columns map[string]string // column -> how it was modelled (e.g. dropped, regenerated)
 	Roles   map[string]string // column -> role the model gave it
+	Raw     map[string]any    // the file as read: noise and coarsening (dpnoise.go, coarsen.go)
 }
 
 func parseSynthModel(m map[string]any) *synthModel {
-	s := &synthModel{Method: getStr(m, "method"), Columns: map[string]string{}, Roles: map[string]string{}}
+	s := &synthModel{Method: getStr(m, "method"), Columns: map[string]string{}, Roles: map[string]string{}, Raw: m}
 	dp := getMap(m, "dp", "differential_privacy", "privacy", "budget")
 	if dp != nil {
 		s.Epsilon = getNum(dp, "epsilon", "total_epsilon")

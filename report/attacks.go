@@ -50,8 +50,6 @@ const (
 	// predicate wanted, so that a release with few rare combinations does
 	// not make the report slow (Anonymeter's max_attempts).
 	attackTries = 20
-	// z95 is the standard normal quantile of a two-sided 95% interval.
-	z95 = 1.959963984540054
 )
 
 // Attack is the result of one Anonymeter evaluator.

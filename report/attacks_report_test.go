@@ -62,7 +62,7 @@ func TestAttackFigures(t *testing.T) {
 		t.Errorf("inference attacks = %+v, want one on salary-class with a control", a)
 	}
 	if !hasSentence(r, "An attack inferring salary-class") || !hasSentence(r, "scores an AUC of") {
-		t.Errorf("sentences = %q, want the attack and membership sentences", r.Summary.Sentences)
+		t.Errorf("sentences = %q, details %q, want the attack and membership sentences", r.Summary.Sentences, r.Summary.Details)
 	}
 	var h bytes.Buffer
 	if err := report.WriteHTML(&h, r); err != nil {
@@ -90,12 +90,14 @@ func TestAttackFigures(t *testing.T) {
 		t.Errorf("singling-out attacks without a holdout = %+v, want main and baseline only", a)
 	}
 	if !hasSentence(r, "not measured (needs --holdout)") {
-		t.Errorf("sentences = %q, want the attack sentence to say the control needs a holdout", r.Summary.Sentences)
+		t.Errorf("sentences = %q, details %q, want the attack sentence to say the control needs a holdout", r.Summary.Sentences, r.Summary.Details)
 	}
 }
 
+// hasSentence reports whether the summary's headline or its details hold
+// a sentence containing part.
 func hasSentence(r *report.Report, part string) bool {
-	for _, s := range r.Summary.Sentences {
+	for _, s := range append(r.Summary.Sentences, r.Summary.Details...) {
 		if strings.Contains(s, part) {
 			return true
 		}

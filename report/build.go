@@ -287,6 +287,7 @@ func Build(ctx context.Context, in Inputs, opt Options) (*Report, error) {
 	b.idLike()
 	b.inventory()
 	b.treatment()
+	b.treatmentDetails()
 	if err := b.utility(ctx); err != nil {
 		return nil, err
 	}

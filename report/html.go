@@ -88,6 +88,9 @@ func newPage() (*template.Template, error) {
 }
 
 func figValue(f Figure) string {
+	if f.Value == nil && f.ID == "epsilon" {
+		return "none" // no DP recorded is a finding, not a gap in the measures
+	}
 	if f.Value == nil {
 		return "not measured"
 	}
@@ -141,7 +144,7 @@ type view struct {
 func WriteHTML(w io.Writer, r *Report) error {
 	v := view{R: r}
 	for _, m := range r.Utility.Marginals {
-		v.Marginals = append(v.Marginals, barsSVG(m.Column+" (TVD "+trimFloat(roundSig(m.TVD, 2))+")", m.Bins, m.Original, m.Released, "original", "released"))
+		v.Marginals = append(v.Marginals, barsSVG(m.Column+" (TVD "+trimFloat(roundSig(m.TVD, 2))+")", m.Bins, m.Original, m.Released, m.NoiseCI, "original", "released"))
 	}
 	if c := r.Utility.Correlations; c != nil {
 		d := absDiff(floats(c.Original), floats(c.Released))

@@ -264,8 +264,13 @@ func (b *builder) dp() {
 		d.Figures = append(d.Figures, newFigure("epsilon", "Differential-privacy budget ε", *d.Epsilon, true, "<=", ref(refEpsilon), "epsilon",
 			"bounds how much any one person's data can change the release: smaller is stronger; ε ≤ 1 is commonly called strong",
 			fmt.Sprintf("δ = %s, from the %s", trimFloat(d.Delta), d.Source)))
+		b.dpNoise()
 		return
 	}
+	note := "none: the release carries no differential privacy (the synth model or anonymize report records none)"
+	if b.synth == nil && b.anon == nil {
+		note = "none recorded: no synth model or anonymize report was given"
+	}
 	d.Figures = append(d.Figures, newFigure("epsilon", "Differential-privacy budget ε", 0, false, "<=", nil, "epsilon",
-		"bounds how much any one person's data can change the release", "no differential privacy recorded for this release"))
+		"bounds how much any one person's data can change the release", note))
 }

@@ -63,9 +63,16 @@ type FileInfo struct {
 type Summary struct {
 	// Verdict is PASS when every gate passed, FAIL when one failed, and
 	// NO GATES when the policy set none.
-	Verdict   string   `json:"verdict"`
+	Verdict string `json:"verdict"`
+	// Covers says what the verdict covers: how many gates of each kind,
+	// and that no privacy gate was set when only utility gates and the
+	// identifier check were (see summary.go).
+	Covers    string   `json:"verdict_covers,omitempty"`
 	Gates     []Gate   `json:"gates"`
 	Sentences []string `json:"sentences"`
+	// Details are the sentences on single measures behind the headline
+	// (class sizes, prosecutor risk, inference, copies).
+	Details []string `json:"details,omitempty"`
 	// Warnings are the findings a reader must not miss, whatever the
 	// gates say: direct identifiers or record keys released with their
 	// real values.
@@ -161,11 +168,13 @@ type Utility struct {
 	// and the release (for the charts), identifying columns excepted.
 	Marginals []Marginal `json:"marginals"`
 	// Correlations holds the association matrices for the heatmaps.
-	Correlations *Correlations     `json:"correlations,omitempty"`
-	InfoLoss     map[string]any    `json:"information_loss,omitempty"`
-	TSTR         *TSTR             `json:"tstr,omitempty"`
-	Notes        []string          `json:"notes,omitempty"`
-	Extra        map[string]string `json:"extra,omitempty"`
+	Correlations *Correlations  `json:"correlations,omitempty"`
+	InfoLoss     map[string]any `json:"information_loss,omitempty"`
+	TSTR         *TSTR          `json:"tstr,omitempty"`
+	// NoiseNote says what the marginals' DP error bars cover.
+	NoiseNote string            `json:"dp_noise_note,omitempty"`
+	Notes     []string          `json:"notes,omitempty"`
+	Extra     map[string]string `json:"extra,omitempty"`
 }
 
 // ColumnShape is one column's marginal similarity.
@@ -195,6 +204,11 @@ type Marginal struct {
 	Released []float64 `json:"released"`
 	TVD      float64   `json:"tvd"`
 	Masked   bool      `json:"masked,omitempty"` // bin labels hidden (identifying column)
+	// NoiseCI is, per bin, the half-width of the 95% interval of the DP
+	// noise on the count the model measured for it, as a share of the
+	// original's rows (1.96σ/rows); null for a bin that is not one
+	// measured count. Absent without a DP synth model.
+	NoiseCI []Float `json:"dp_noise_ci95,omitempty"`
 }
 
 // Correlations holds association matrices over the compared columns:
@@ -265,6 +279,9 @@ type TSTR struct {
 	Models   []ModelPair `json:"models"`
 	Ratio    *float64    `json:"ratio"` // mean over models of TSTR F1 / TRTR F1
 	Note     string      `json:"note,omitempty"`
+	// Leak warns that a feature determines the target (or real rows
+	// predict it perfectly): TSTR then says little about the release.
+	Leak string `json:"leak_warning,omitempty"`
 }
 
 // ModelPair is one model family's scores.
@@ -380,20 +397,55 @@ type SensitiveColumn struct {
 
 // DP is the differential-privacy accounting of the release.
 type DP struct {
-	Figures []Figure     `json:"figures"`
-	Epsilon *float64     `json:"epsilon"` // nil: no differential privacy recorded
-	Delta   float64      `json:"delta"`
-	Source  string       `json:"source,omitempty"` // anonymize report or synth model
-	Split   []BudgetPart `json:"split"`
-	Note    string       `json:"note,omitempty"`
+	Figures []Figure `json:"figures"`
+	Epsilon *float64 `json:"epsilon"` // nil: no differential privacy recorded
+	Delta   float64  `json:"delta"`
+	Source  string   `json:"source,omitempty"` // anonymize report or synth model
+	// Rho is the zero-concentrated DP budget the steps spent (synth
+	// models); DomainDelta the part of δ spent on releasing category
+	// values by noisy thresholding.
+	Rho         float64 `json:"rho,omitempty"`
+	DomainDelta float64 `json:"domain_delta,omitempty"`
+	// Conversion says in words how ρ maps to (ε, δ); Plain is the
+	// plain-language sentence on the noise (±N with 95% probability).
+	Conversion string       `json:"conversion,omitempty"`
+	Plain      string       `json:"plain,omitempty"`
+	Split      []BudgetPart `json:"split"`
+	// Measured lists the marginals a DP model measured with noise.
+	Measured []MeasuredNoise `json:"measured,omitempty"`
+	Note     string          `json:"note,omitempty"`
 }
 
 // BudgetPart is one use of the privacy budget.
 type BudgetPart struct {
-	What    string  `json:"what"`
-	Epsilon float64 `json:"epsilon,omitempty"`
-	Delta   float64 `json:"delta,omitempty"`
-	Rho     float64 `json:"rho,omitempty"`
+	What string `json:"what"`
+	// Mechanism is Gaussian, Laplace or exponential.
+	Mechanism string  `json:"mechanism,omitempty"`
+	Epsilon   float64 `json:"epsilon,omitempty"`
+	Delta     float64 `json:"delta,omitempty"`
+	Rho       float64 `json:"rho,omitempty"`
+	Share     float64 `json:"share,omitempty"` // of ρ
+	// Measurements is the number of noisy marginals or selections.
+	Measurements int `json:"measurements,omitempty"`
+	// Sigma is the noise scale: the Gaussian σ, or the Laplace scale b.
+	Sigma float64 `json:"sigma,omitempty"`
+	// SelectionEpsilon is the exponential mechanism's ε per selection.
+	SelectionEpsilon float64 `json:"selection_epsilon,omitempty"`
+	// CI95 is the half-width of the 95% interval of one noisy value
+	// (1.96σ, or b·ln 20 for Laplace), in Unit.
+	CI95 float64 `json:"ci95,omitempty"`
+	Unit string  `json:"unit,omitempty"`
+	// Lower and Upper are the clamping bounds of a noised column.
+	Lower *float64 `json:"lower,omitempty"`
+	Upper *float64 `json:"upper,omitempty"`
+}
+
+// MeasuredNoise is one marginal a DP model measured: its columns (names,
+// never values), the σ of the noise on each count and the 95% interval.
+type MeasuredNoise struct {
+	Columns []string `json:"columns"`
+	Sigma   float64  `json:"sigma"`
+	CI95    float64  `json:"ci95"`
 }
 
 // Method says how a measure was computed.

@@ -18,23 +18,7 @@ func (b *builder) sentences() {
 		}
 	}
 	r := b.r
-	// Gates.
-	if n := len(r.Summary.Gates); n > 0 {
-		passed := 0
-		var failed []string
-		for _, g := range r.Summary.Gates {
-			if g.Passed {
-				passed++
-			} else {
-				failed = append(failed, g.Name)
-			}
-		}
-		if len(failed) == 0 {
-			add(fmt.Sprintf("All %d gates of the policy passed.", n))
-		} else {
-			add(fmt.Sprintf("%d of %d gates of the policy passed; failed: %s.", passed, n, strings.Join(failed, ", ")))
-		}
-	}
+	add(b.verdictSentence())
 	// Identifiers released with real values come first: nothing else in
 	// the report matters as much.
 	var warnings []string
@@ -45,16 +29,19 @@ func (b *builder) sentences() {
 		}
 	}
 	r.Summary.Warnings = warnings
-	add(b.singlingOutSentence())
-	add(b.prosecutorSentence())
-	add(b.inferenceSentence())
-	add(b.attackSentence())
-	add(b.membershipSentence())
+	add(b.missesSentence())
+	add(b.guaranteeSentence())
 	add(b.pseudonymSentence())
-	add(b.dpSentence())
-	add(b.copiesSentence())
 	add(b.utilitySentence())
+	b.tstrLeak()
 	add(b.tstrSentence())
+	// The §2.4 sentences on single measures: details behind the headline.
+	for _, s := range []string{b.singlingOutSentence(), b.prosecutorSentence(), b.inferenceSentence(), b.copiesSentence(),
+		b.attackSentence(), b.membershipSentence()} {
+		if s != "" {
+			r.Summary.Details = append(r.Summary.Details, s)
+		}
+	}
 	r.Summary.Sentences = out
 }
 
@@ -165,18 +152,6 @@ func (b *builder) pseudonymSentence() string {
 		listNames(cols), map[bool]string{true: "was", false: "were"}[len(cols) == 1])
 }
 
-func (b *builder) dpSentence() string {
-	d := b.r.Privacy.DP
-	if d.Epsilon == nil {
-		return ""
-	}
-	s := fmt.Sprintf("The release carries differential-privacy noise with a total budget of ε = %s", trimFloat(roundSig(*d.Epsilon, 3)))
-	if d.Delta > 0 {
-		s += fmt.Sprintf(", δ = %s", trimFloat(d.Delta))
-	}
-	return s + fmt.Sprintf(" (from the %s): smaller ε means less can be learnt about any one person.", d.Source)
-}
-
 func (b *builder) copiesSentence() string {
 	f := b.r.Figure("exact_copies")
 	c, ok := value(f)
@@ -231,7 +206,7 @@ func (b *builder) utilitySentence() string {
 		}
 	}
 	if recoded > 0 {
-		s += fmt.Sprintf(" For the %d generalized columns this compares the release with the original generalized the same way", recoded)
+		s += fmt.Sprintf(" For %s this compares the release with the original %s the same way", b.recodedWords(), b.recodedTerm())
 		if b.nRecoded > 0 {
 			s += fmt.Sprintf("; they kept %s of their information (entropy)", pct(b.keptRecoded))
 		}
@@ -245,8 +220,12 @@ func (b *builder) tstrSentence() string {
 	if t == nil || t.Ratio == nil {
 		return ""
 	}
-	return fmt.Sprintf("A model trained on the release to predict %s reaches %s of the F1 score of the same model trained on real rows (tested on %s).",
+	s := fmt.Sprintf("A model trained on the release to predict %s reaches %s of the F1 score of the same model trained on real rows (tested on %s).",
 		t.Target, pct(*t.Ratio), t.TestFrom)
+	if t.Leak != "" {
+		s += " Warning: " + t.Leak
+	}
+	return s
 }
 
 // limitations lists what the report does not establish.

@@ -35,8 +35,10 @@ func shorten(s string, n int) string {
 }
 
 // barsSVG draws a horizontal grouped bar chart: one row per label, a bar
-// for each series (shares in [0,1]). title is drawn above.
-func barsSVG(title string, labels []string, a, b []float64, nameA, nameB string) template.HTML {
+// for each series (shares in [0,1]). title is drawn above. ci, when not
+// nil, holds per label the half-width of a 95% interval around a (NaN for
+// none), drawn as a whisker over b's bar: b inside it is within the noise.
+func barsSVG(title string, labels []string, a, b []float64, ci []Float, nameA, nameB string) template.HTML {
 	const (
 		w      = 330.0
 		left   = 118.0
@@ -50,6 +52,9 @@ func barsSVG(title string, labels []string, a, b []float64, nameA, nameB string)
 	maxV := 0.0
 	for i := range labels {
 		maxV = math.Max(maxV, math.Max(a[i], b[i]))
+		if ci != nil && !math.IsNaN(float64(ci[i])) {
+			maxV = math.Max(maxV, a[i]+float64(ci[i]))
+		}
 	}
 	if maxV == 0 {
 		maxV = 1
@@ -68,7 +73,16 @@ func barsSVG(title string, labels []string, a, b []float64, nameA, nameB string)
 		wb := plotW * b[i] / maxV
 		fmt.Fprintf(&sb, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s: %s</title></rect>`, f1(left), f1(y+1), f1(wa), f1(barH), colOriginal, esc(nameA), pct(a[i]))
 		fmt.Fprintf(&sb, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s: %s</title></rect>`, f1(left), f1(y+1+barH), f1(wb), f1(barH), colReleased, esc(nameB), pct(b[i]))
-		fmt.Fprintf(&sb, `<text x="%s" y="%s" font-size="8" fill="#555">%s</text>`, f1(left+math.Max(wa, wb)+3), f1(y+10), pct(b[i]))
+		end := math.Max(wa, wb)
+		if ci != nil && !math.IsNaN(float64(ci[i])) {
+			lo, hi := plotW*math.Max(a[i]-float64(ci[i]), 0)/maxV, plotW*(a[i]+float64(ci[i]))/maxV
+			yc := y + 1 + 1.5*barH
+			fmt.Fprintf(&sb, `<g stroke="%s" stroke-width="1"><title>original %s ± %s (95%% DP noise of the measured count)</title><line x1="%s" y1="%s" x2="%s" y2="%s"/><line x1="%s" y1="%s" x2="%s" y2="%s"/><line x1="%s" y1="%s" x2="%s" y2="%s"/></g>`,
+				colText, pct(a[i]), pct(float64(ci[i])), f1(left+lo), f1(yc), f1(left+hi), f1(yc),
+				f1(left+lo), f1(yc-3), f1(left+lo), f1(yc+3), f1(left+hi), f1(yc-3), f1(left+hi), f1(yc+3))
+			end = math.Max(end, hi)
+		}
+		fmt.Fprintf(&sb, `<text x="%s" y="%s" font-size="8" fill="#555">%s</text>`, f1(left+end+3), f1(y+10), pct(b[i]))
 	}
 	sb.WriteString(`</svg>`)
 	return template.HTML(sb.String())

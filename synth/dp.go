@@ -183,6 +183,7 @@ func fitDP(ctx context.Context, open Opener, m *Model, stats []*colStats, o *Opt
 	for k, dc := range cols {
 		dc.sigma = scale * math.Pow(float64(dc.cells()), -1.0/3)
 		maxSigma = math.Max(maxSigma, dc.sigma)
+		m.Columns[dc.col].Sigma = round9(dc.sigma)
 		dc.y = make([]float64, len(fine[k]))
 		for c, x := range fine[k] {
 			dc.y[c] = nz.Gaussian(x, dc.sigma)

@@ -148,6 +148,11 @@ type ColumnModel struct {
 	Entity string `json:"entity,omitempty"`
 	// NullShare is the share of nulls (fake and key columns keep it too).
 	NullShare float64 `json:"null_share"`
+	// Sigma is the standard deviation of the Gaussian noise on each count
+	// of the column's fine 1-way histogram (DP fits): each category's
+	// noisy count, so that a report can show error bars of the counts the
+	// model was fitted on.
+	Sigma float64 `json:"sigma,omitempty"`
 	// Domain says where a modelled column's values came from: "data"
 	// (read from the input, not private), "policy" (declared), or "dp"
 	// (released by noisy thresholding or a DP histogram).

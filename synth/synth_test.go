@@ -251,6 +251,23 @@ func TestDPWithoutNoise(t *testing.T) {
 		t.Error("two DP fits without noise differ")
 	}
 	checkBudget(t, a, 1, 1e-9)
+	// Each modelled column's σ (what a report shows as error bars) spends
+	// together exactly the 1-way step's ρ: Σ_j 1/(2σ_j²), and the step
+	// shows the largest of them.
+	var spent, largest float64
+	for _, c := range a.Columns {
+		if c.Treatment == "model" {
+			spent += 1 / (2 * c.Sigma * c.Sigma)
+			largest = math.Max(largest, c.Sigma)
+		}
+	}
+	for _, st := range a.Privacy.Budget {
+		if strings.HasPrefix(st.Step, "1-way marginals") {
+			if math.Abs(spent-st.Rho) > 1e-6*st.Rho || st.Sigma != largest {
+				t.Errorf("columns' σ spend ρ = %g with largest σ %g; 1-way step: ρ = %g, σ = %g", spent, largest, st.Rho, st.Sigma)
+			}
+		}
+	}
 	if a.Rows != 6000 {
 		t.Errorf("Rows = %d, want 6000 (no noise)", a.Rows)
 	}

@@ -1,0 +1,90 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/veil-data/veil/policies"
+)
+
+// TestVerdictCovers: a PASS on utility gates and the identifier check says
+// that no privacy gate was set; with a privacy gate it counts it.
+func TestVerdictCovers(t *testing.T) {
+	b := &builder{r: &Report{}}
+	b.r.Summary.Gates = []Gate{{Name: "min_quality", Kind: "utility", Passed: true}, {Name: "max_tvd_1way", Kind: "utility", Passed: true},
+		{Name: "identifiers_released", Kind: "privacy", Passed: true}}
+	s := b.verdictSentence()
+	if got, want := b.r.Summary.Covers, "3 gates (2 utility, identifiers); no privacy gate set"; got != want {
+		t.Errorf("Covers = %q, want %q", got, want)
+	}
+	if !strings.Contains(s, "no privacy gate") || !strings.Contains(s, "2 utility gates and the identifier check") {
+		t.Errorf("verdict sentence %q", s)
+	}
+	b.r.Summary.Gates = append(b.r.Summary.Gates, Gate{Name: "min_k", Kind: "privacy", Passed: false})
+	s = b.verdictSentence()
+	if got, want := b.r.Summary.Covers, "4 gates (1 privacy, 2 utility, identifiers)"; got != want {
+		t.Errorf("Covers = %q, want %q", got, want)
+	}
+	if !strings.Contains(s, "3 of 4 gates passed") || !strings.Contains(s, "failed: min_k") || strings.Contains(s, "no privacy gate") {
+		t.Errorf("verdict sentence %q", s)
+	}
+}
+
+// TestSummaryMissedK: a k below the policy's target is named among the
+// misses, and the k-anonymity the policy states is not called a guarantee.
+func TestSummaryMissedK(t *testing.T) {
+	fig := func(id, label string, v float64, meets bool, op string, th float64, src string) Figure {
+		return Figure{ID: id, Label: label, Value: &v, Meets: &meets, Op: op, Threshold: &th, Source: src, Unit: "rows"}
+	}
+	b := &builder{r: &Report{Release: "anonymized"}, in: Inputs{Policy: &policies.Policy{Privacy: &policies.Privacy{K: 5}}}}
+	b.r.Privacy.QuasiIdentifiers = []string{"zip", "age"}
+	b.r.Privacy.SinglingOut.Figures = []Figure{fig("min_class_size", "Smallest class (k)", 2, false, ">=", 5, "policy target (privacy.k)")}
+	b.r.Privacy.Linkability.Figures = []Figure{fig("dcr_baseline_protection", "DCR baseline protection", 0.2, false, ">=", 0.5, "reference")}
+	m := b.missesSentence()
+	for _, want := range []string{"singling out: smallest class (k) 2 (policy target ≥ 5)", "linkability: DCR baseline protection 0.2 (reference ≥ 0.5)"} {
+		if !strings.Contains(m, want) {
+			t.Errorf("misses sentence %q does not say %q", m, want)
+		}
+	}
+	g := b.guaranteeSentence()
+	if !strings.HasPrefix(g, "The release carries no formal privacy guarantee") || !strings.Contains(g, "k = 5, but the release does not meet it (smallest class 2)") {
+		t.Errorf("guarantee sentence with k missed: %q", g)
+	}
+	b.r.Privacy.SinglingOut.Figures = []Figure{fig("min_class_size", "Smallest class (k)", 5, true, ">=", 5, "policy target (privacy.k)")}
+	if g := b.guaranteeSentence(); !strings.HasPrefix(g, "Formal guarantee: k-anonymity with k = 5 on zip and age, stated by the policy and met") {
+		t.Errorf("guarantee sentence with k met: %q", g)
+	}
+	if m := b.missesSentence(); strings.Contains(m, "smallest class") {
+		t.Errorf("misses sentence names a k that meets its target: %q", m)
+	}
+}
+
+// TestNoiseSentence: a DP model whose one-column counts have σ = 1.2 gives
+// design §2.4's "within ±3" (1.96 × 1.2 = 2.35, rounded up: the stated
+// interval is never narrower); a Laplace column of scale 2 is within ±6
+// (2 ln 20 = 5.99).
+func TestNoiseSentence(t *testing.T) {
+	eps := 1.0
+	b := &builder{r: &Report{}, orig: &frame{rows: 1000}}
+	b.r.Privacy.DP = DP{Epsilon: &eps, Source: "synth model"}
+	b.synth = &synthModel{Raw: map[string]any{
+		"columns": []any{map[string]any{"name": "sex", "treatment": "model", "sigma": 1.2}},
+		"privacy": map[string]any{"rho": 0.5, "budget": []any{map[string]any{"step": "1-way marginals", "rho": 0.5, "sigma": 1.0}}},
+	}}
+	b.dpNoise()
+	if d := b.r.Privacy.DP; !strings.Contains(d.Plain, "within ±3 of the truth with 95% probability") || d.Split[0].CI95 != 1.959963984540054 {
+		t.Errorf("σ 1.2: sentence %q, step interval %v", d.Plain, d.Split[0].CI95)
+	}
+	b = &builder{r: &Report{}}
+	b.r.Privacy.DP = DP{Epsilon: &eps, Source: "anonymize report"}
+	b.anon = &anonReport{Raw: map[string]any{"differential_privacy": map[string]any{"columns": []any{
+		map[string]any{"name": "income", "mechanism": "laplace", "epsilon": 1.0, "lower": 0.0, "upper": 2.0, "scale": 2.0}}}}}
+	b.dpNoise()
+	if d := b.r.Privacy.DP; !strings.Contains(d.Plain, "within ±6 (income, clamped to [0, 2] first)") || d.Split[0].Mechanism != "Laplace" {
+		t.Errorf("Laplace b = 2: sentence %q, split %+v", d.Plain, d.Split)
+	}
+	// Local noise on one column is no guarantee for the whole row.
+	if g := b.guaranteeSentence(); !strings.Contains(g, "noised values of income only") {
+		t.Errorf("guarantee sentence of a noised column: %q", g)
+	}
+}
