@@ -55,6 +55,9 @@ type Inputs struct {
 	// AnonReportJSON, when AnonReport is empty, is the anonymize report
 	// itself (veil anonymize --report-json passes the report it just made).
 	AnonReportJSON []byte
+	// PreviousReport is the JSON report of the previous release; the
+	// governance section compares its policy with this one. Optional.
+	PreviousReport string
 	// Locate returns where the file named path can be read now: an output
 	// of the same run that is not yet renamed into place (the CLI renames
 	// a run's outputs together at its end). Nil: path itself. The report
@@ -108,6 +111,9 @@ type Options struct {
 	MaxRows int
 	// Tick, if set, is called once per record read.
 	Tick func()
+	// Build identifies the veil binary in the provenance (default:
+	// ReadBuildInfo).
+	Build *BuildInfo
 }
 
 // Errors.
@@ -238,6 +244,11 @@ type builder struct {
 	// before recoded columns are mapped into the released domain; nil when
 	// no column is recoded.
 	origRaw, holdRaw *frame
+	// scan looks for identifying values in the policy's text (appendix.go);
+	// prev is the previous report (governance.go).
+	scan     *policyScan
+	prev     *previousReport
+	prevInfo FileInfo
 }
 
 // Build reads the inputs and measures the release. The report's gates come
@@ -273,10 +284,14 @@ func Build(ctx context.Context, in Inputs, opt Options) (*Report, error) {
 	if err := b.readArtefacts(); err != nil {
 		return nil, err
 	}
+	if err := b.readPrevious(); err != nil {
+		return nil, err
+	}
 	if err := b.load(ctx); err != nil {
 		return nil, err
 	}
 	b.provenance()
+	b.provenanceExtra()
 	b.idLike()
 	b.inventory()
 	b.treatment()
@@ -290,6 +305,10 @@ func Build(ctx context.Context, in Inputs, opt Options) (*Report, error) {
 	b.evaluateGates()
 	b.sentences()
 	b.limitations()
+	b.appendix()
+	b.scope()
+	b.governance()
+	b.controls()
 	b.r.Provenance.Finished = opt.Now().UTC()
 	return b.r, nil
 }
@@ -352,6 +371,7 @@ func (b *builder) load(ctx context.Context) error {
 	if err := b.resolveRoles(); err != nil {
 		return err
 	}
+	b.scan = b.newPolicyScan()
 	if b.opt.Target != "" && (b.origSc.Index(b.opt.Target) < 0 || b.relSc.Index(b.opt.Target) < 0) {
 		return &InputError{What: "--target", Err: fmt.Errorf("%w %q is not in both the original and the released table", ErrTarget, b.opt.Target)}
 	}
@@ -491,6 +511,9 @@ func (b *builder) loadFrames(ctx context.Context, readers []dataset.Reader) erro
 			r = idReader{r, b.idOrig}
 		case i == 1 && b.idRel != nil:
 			r = idReader{r, b.idRel}
+		}
+		if i == 0 && b.scan != nil {
+			r = scanReader{r, b.scan}
 		}
 		rs = append(rs, r)
 		opts = append(opts, &metrics.LoadOptions{Name: name, Only: only, Categorical: categorical, MaxRows: b.opt.MaxRows, Seed: b.opt.Seed})
