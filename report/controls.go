@@ -21,11 +21,14 @@ type Control struct {
 	Because        string `json:"because"`
 }
 
+// singlingIDs are the singling-out figures the controls are chosen on.
+var singlingIDs = []string{"min_class_size", "prosecutor_risk_max", "prosecutor_risk_avg", "records_at_risk", "sample_uniques", "exact_copies"}
+
 // singlingMisses describes the singling-out figures that miss their
 // threshold, e.g. "smallest class (k) 1 (≥ 5 reference)".
 func (b *builder) singlingMisses() []string {
 	var out []string
-	for _, id := range []string{"min_class_size", "prosecutor_risk_max", "sample_uniques", "exact_copies"} {
+	for _, id := range singlingIDs {
 		f := b.r.Figure(id)
 		if f == nil || f.Value == nil || f.Meets == nil || *f.Meets {
 			continue
@@ -80,7 +83,7 @@ func (b *builder) controls() {
 				"The release model is public and "+strings.Join(misses, "; ")+".")
 		} else {
 			add("publication", "Re-assess before each publication, including against data published since (motivated intruder test): an open release cannot be withdrawn.",
-				"The release model is public and the singling-out figures meet their thresholds.")
+				"The release model is public, and k, the prosecutor risk (highest and average), the records in classes below k, the sample uniques and the exact copies meet their thresholds where measured.")
 		}
 		if len(pseudo) > 0 {
 			add("pseudonyms", fmt.Sprintf("Do not publish %s: drop them, or release them only under a data use agreement.", listNames(pseudo)),
