@@ -86,7 +86,7 @@ func ParseBytes(data []byte, path string) (*Policy, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, d.syntaxError(err)
 	}
-	p := &Policy{Path: path, SHA256: hex.EncodeToString(sum[:])}
+	p := &Policy{Path: path, SHA256: hex.EncodeToString(sum[:]), Text: bytes.Clone(data)}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, ErrorList{{File: path, Line: 1, Col: 1, Err: ErrMissing, Msg: "the policy is empty: it needs at least `version: 1` and `columns:`"}}
 	}
@@ -357,7 +357,7 @@ func (d *decoder) unknownKey(k *yaml.Node, path string, allowed []string) {
 	d.errorf(k, join(path, k.Value), ErrUnknownKey, "unknown key%s; allowed here: %s", didYouMean(k.Value, allowed), strings.Join(allowed, ", "))
 }
 
-var topKeys = []string{"version", "description", "default_action", "columns", "privacy", "gates"}
+var topKeys = []string{"version", "description", "default_action", "columns", "privacy", "gates", "release", "governance"}
 
 func (d *decoder) policy(root *yaml.Node, p *Policy) {
 	pairs := d.mapping(root, "")
@@ -390,6 +390,10 @@ func (d *decoder) policy(root *yaml.Node, p *Policy) {
 			p.Privacy = d.privacy(v)
 		case "gates":
 			p.Gates = d.gates(v)
+		case "release":
+			p.Release = d.release(v)
+		case "governance":
+			p.Governance = d.governance(v)
 		default:
 			d.unknownKey(k, "", topKeys)
 		}

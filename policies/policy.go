@@ -44,10 +44,17 @@ type Policy struct {
 	Columns []*Column
 	Privacy *Privacy
 	Gates   *Gates
+	// Release and Governance describe the release and its review (see
+	// release.go); nil when the policy has no such block.
+	Release    *Release
+	Governance *Governance
 
-	// Path and SHA256 identify the file the policy was read from.
+	// Path and SHA256 identify the file the policy was read from; Text is
+	// the file as read (less a byte-order mark), for the report's
+	// appendix. A policy never holds a key (Parse refuses them).
 	Path   string
 	SHA256 string
+	Text   []byte
 
 	// Where the columns block starts in the file (1-based), for errors
 	// about data columns the policy does not list.

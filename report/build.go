@@ -56,6 +56,9 @@ type Inputs struct {
 	// AnonReportJSON, when AnonReport is empty, is the anonymize report
 	// itself (veil anonymize --report-json passes the report it just made).
 	AnonReportJSON []byte
+	// PreviousReport is the JSON report of the previous release; the
+	// governance section compares its policy with this one. Optional.
+	PreviousReport string
 	// Locate returns where the file named path can be read now: an output
 	// of the same run that is not yet renamed into place (the CLI renames
 	// a run's outputs together at its end). Nil: path itself. The report
@@ -109,6 +112,9 @@ type Options struct {
 	MaxRows int
 	// Tick, if set, is called once per record read.
 	Tick func()
+	// Build identifies the veil binary in the provenance (default:
+	// ReadBuildInfo).
+	Build *BuildInfo
 }
 
 // Errors.
@@ -244,6 +250,11 @@ type builder struct {
 	// inventory.go).
 	sampler  *valueSampler
 	evidence map[string]*profile.Detection
+	// scan looks for identifying values in the policy's text (appendix.go);
+	// prev is the previous report (governance.go).
+	scan     *policyScan
+	prev     *previousReport
+	prevInfo FileInfo
 }
 
 // Build reads the inputs and measures the release. The report's gates come
@@ -279,11 +290,15 @@ func Build(ctx context.Context, in Inputs, opt Options) (*Report, error) {
 	if err := b.readArtefacts(); err != nil {
 		return nil, err
 	}
+	if err := b.readPrevious(); err != nil {
+		return nil, err
+	}
 	if err := b.load(ctx); err != nil {
 		return nil, err
 	}
 	b.provenance()
 	b.detectEvidence()
+	b.provenanceExtra()
 	b.idLike()
 	b.inventory()
 	b.treatment()
@@ -298,6 +313,10 @@ func Build(ctx context.Context, in Inputs, opt Options) (*Report, error) {
 	b.evaluateGates()
 	b.sentences()
 	b.limitations()
+	b.appendix()
+	b.scope()
+	b.governance()
+	b.controls()
 	b.r.Provenance.Finished = opt.Now().UTC()
 	return b.r, nil
 }
@@ -360,6 +379,7 @@ func (b *builder) load(ctx context.Context) error {
 	if err := b.resolveRoles(); err != nil {
 		return err
 	}
+	b.scan = b.newPolicyScan()
 	if b.opt.Target != "" && (b.origSc.Index(b.opt.Target) < 0 || b.relSc.Index(b.opt.Target) < 0) {
 		return &InputError{What: "--target", Err: fmt.Errorf("%w %q is not in both the original and the released table", ErrTarget, b.opt.Target)}
 	}
@@ -503,6 +523,9 @@ func (b *builder) loadFrames(ctx context.Context, readers []dataset.Reader) erro
 		if i == 0 {
 			b.sampler = newValueSampler(b.origSc.Len(), b.opt.Seed)
 			r = sampleReader{r, b.sampler}
+			if b.scan != nil {
+				r = scanReader{r, b.scan}
+			}
 		}
 		rs = append(rs, r)
 		opts = append(opts, &metrics.LoadOptions{Name: name, Only: only, Categorical: categorical, MaxRows: b.opt.MaxRows, Seed: b.opt.Seed})

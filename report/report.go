@@ -25,6 +25,12 @@ type Report struct {
 	Utility    Utility     `json:"utility"`
 	Privacy    Privacy     `json:"privacy"`
 	HIPAA      *HIPAA      `json:"hipaa,omitempty"`
+	// Scope, Controls, Governance and Appendix are sections 3, 10, 11 and
+	// 12 of the outline (scope.go, controls.go, governance.go, appendix.go).
+	Scope      Scope      `json:"scope"`
+	Controls   []Control  `json:"recommended_controls"`
+	Governance Governance `json:"governance"`
+	Appendix   Appendix   `json:"appendix"`
 	// Methods says, per measure, whether it is exact or sampled and on how
 	// many rows.
 	Methods     []Method `json:"methods"`
@@ -40,7 +46,9 @@ type Provenance struct {
 	Policy     *FileInfo         `json:"policy,omitempty"`
 	AnonReport *FileInfo         `json:"anonymize_report,omitempty"`
 	SynthModel *FileInfo         `json:"synth_model,omitempty"`
+	PolicyInfo *PolicyInfo       `json:"policy_info,omitempty"`
 	Version    string            `json:"veil_version"`
+	Build      BuildInfo         `json:"build"`
 	RunID      string            `json:"run_id"`
 	Seed       uint64            `json:"seed"`
 	Target     string            `json:"target,omitempty"`

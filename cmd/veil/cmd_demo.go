@@ -100,6 +100,26 @@ privacy:
 gates:
   min_quality: 0.9
   max_tvd_2way: 0.1
+# Why, for whom and in which setting the export leaves: the report's scope
+# section, its recommended controls and its governance section come from
+# these two blocks (veil does not act on them).
+release:
+  purpose: Train and validate a salary-band model
+  recipients: [Analytics partner's data science team]
+  model: partner
+  controls:
+    projects: One model-training project, approved by the data review board
+    people: Named analysts who signed the data use agreement
+    settings: Partner's access-controlled analysis server
+    data: Identifiers dropped or pseudonymised; k = 5 over zip, sex and age
+    outputs: Model metrics and aggregates only
+  attacker: An analyst who knows a person's zip code, sex and age from public registers
+  population: 250000
+governance:
+  reviewer: Data protection officer
+  board: Data review board
+  policy_version: "demo-1"
+  review_every: 12mo
 `
 
 // demoKey is the pseudonymisation key of the demo. It is written into the

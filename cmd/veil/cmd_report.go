@@ -21,6 +21,7 @@ func newReportCommand(e *env) *cli.Command {
 		&cli.StringFlag{Name: "policy", Usage: "policy `FILE` the release was made with: roles, treatment, gates"},
 		&cli.StringFlag{Name: "anon-report", Usage: "JSON report `FILE` of veil anonymize --report"},
 		&cli.StringFlag{Name: "synth-model", Usage: "model `FILE` of veil synth fit"},
+		&cli.StringFlag{Name: "previous-report", Usage: "JSON report `FILE` of the previous release: the governance section shows how the policy changed since"},
 		&cli.StringFlag{Name: "profile", Usage: "take column roles from a veil profile output `FILE` when neither policy nor anonymize report gives them"},
 		&cli.StringFlag{Name: "target", Usage: "column `COL` that TSTR predicts; empty skips TSTR"},
 		&cli.StringSliceFlag{Name: "quasi", Usage: "quasi-identifier `COL` (repeatable or comma-separated; overrides policy and detection)"},
@@ -52,7 +53,7 @@ func newReportCommand(e *env) *cli.Command {
 			req := reportRequest{
 				original: c.String("original"), released: c.String("released"), holdout: c.String("holdout"),
 				policyPath: c.String("policy"), anonReport: c.String("anon-report"), synthModel: c.String("synth-model"),
-				profilePath: c.String("profile"), target: c.String("target"),
+				profilePath: c.String("profile"), target: c.String("target"), previousReport: c.String("previous-report"),
 				quasi: splitList(c.StringSlice("quasi")), sensitive: splitList(c.StringSlice("sensitive")), direct: splitList(c.StringSlice("direct")),
 				jsonPath: c.String("json"), htmlPath: c.String("html"),
 				sampleRows: c.Int("sample-rows"), referenceRows: c.Int("reference-rows"), maxRows: c.Int("max-rows"),
@@ -84,6 +85,7 @@ type reportRequest struct {
 	policyPath, anonReport, synthModel, profilePath string
 	// anonReportJSON is the anonymize report made in the same run.
 	anonReportJSON                     []byte
+	previousReport                     string
 	target                             string
 	quasi, sensitive, direct           []string
 	jsonPath, htmlPath                 string
@@ -101,6 +103,7 @@ func reportFlags() []cli.Flag {
 		&cli.StringFlag{Name: "report-html", Usage: "also write the veil report as a self-contained HTML page to `PATH`"},
 		&cli.StringFlag{Name: "report-holdout", Usage: "real rows kept out of the release, for the report (`PATH`)"},
 		&cli.StringFlag{Name: "report-target", Usage: "column the report's TSTR predicts (`COL`)"},
+		&cli.StringFlag{Name: "report-previous", Usage: "JSON report `FILE` of the previous release, for the report's policy diff"},
 	}
 }
 
@@ -125,7 +128,7 @@ func (e *env) reportAfter(c *cli.Context, original, released string, pol *polici
 	}
 	return e.writeReport(c, reportRequest{
 		original: original, released: released, holdout: c.String("report-holdout"),
-		policy: pol, anonReportJSON: anonJSON, synthModel: synthModel, target: c.String("report-target"),
+		policy: pol, anonReportJSON: anonJSON, synthModel: synthModel, target: c.String("report-target"), previousReport: c.String("report-previous"),
 		jsonPath: js, htmlPath: html, sampleRows: 1000, referenceRows: 50_000, maxRows: 1_000_000,
 	})
 }
@@ -136,7 +139,7 @@ func (e *env) reportAfter(c *cli.Context, original, released string, pol *polici
 // input as original and their output as released.
 func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 	if err := e.checkPaths(runPaths{files: []string{req.jsonPath, req.htmlPath},
-		inputs: []string{req.original, req.released, req.holdout, req.anonReport, req.synthModel, req.profilePath}, policy: req.policyPath}); err != nil {
+		inputs: []string{req.original, req.released, req.holdout, req.anonReport, req.synthModel, req.profilePath, req.previousReport}, policy: req.policyPath}); err != nil {
 		return err
 	}
 	if req.jsonPath != "" && req.jsonPath == req.htmlPath {
@@ -172,6 +175,7 @@ func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 		AnonReport:     req.anonReport,
 		SynthModel:     req.synthModel,
 		AnonReportJSON: req.anonReportJSON,
+		PreviousReport: req.previousReport,
 		Locate:         e.tx.Resolve,
 	}
 	if req.holdout != "" {
