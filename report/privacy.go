@@ -51,6 +51,7 @@ func (b *builder) privacy(ctx context.Context) error {
 	if err := b.inference(ctx); err != nil {
 		return err
 	}
+	b.tCloseness()
 	b.dp()
 	return nil
 }
@@ -95,6 +96,7 @@ func (b *builder) singlingOut() error {
 		ost := summarise(origSizes, b.orig.rows, k)
 		so.ClassSizes = st.bands
 		so.OriginalClassSizes = ost.bands
+		so.RiskBands, so.OriginalRiskBands = riskBands(relSizes), riskBands(origSizes)
 		qiText := strings.Join(qi, ", ")
 		so.Figures = append(so.Figures,
 			newFigure("min_class_size", "Smallest class (k)", float64(st.minSize), st.rows > 0, ">=", ref(float64(k)), "rows",

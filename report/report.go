@@ -291,6 +291,10 @@ type SinglingOut struct {
 	ClassSizes []Band `json:"class_sizes"`
 	// OriginalClassSizes is the same over the original, for comparison.
 	OriginalClassSizes []Band `json:"original_class_sizes,omitempty"`
+	// RiskBands and OriginalRiskBands count records by prosecutor risk
+	// (1/class size) band (see riskbands.go).
+	RiskBands         []Band `json:"risk_bands,omitempty"`
+	OriginalRiskBands []Band `json:"original_risk_bands,omitempty"`
 }
 
 // Band is one bar of a histogram.
@@ -353,6 +357,8 @@ type SensitiveColumn struct {
 	CAP                  *float64 `json:"cap_protection,omitempty"`
 	Baseline             *float64 `json:"cap_baseline,omitempty"`
 	Binned               bool     `json:"binned,omitempty"`
+	// TCloseness is nil when not measured (see tcloseness.go).
+	TCloseness *TCloseness `json:"t_closeness,omitempty"`
 }
 
 // DP is the differential-privacy accounting of the release.
