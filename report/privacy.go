@@ -48,6 +48,7 @@ func (b *builder) privacy(ctx context.Context) error {
 	if err := b.linkability(); err != nil {
 		return err
 	}
+	b.intruder()
 	if err := b.inference(ctx); err != nil {
 		return err
 	}

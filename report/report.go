@@ -25,6 +25,8 @@ type Report struct {
 	Utility    Utility     `json:"utility"`
 	Privacy    Privacy     `json:"privacy"`
 	HIPAA      *HIPAA      `json:"hipaa,omitempty"`
+	// Intruder is the motivated-intruder test (see intruder.go).
+	Intruder *Intruder `json:"motivated_intruder,omitempty"`
 	// Methods says, per measure, whether it is exact or sampled and on how
 	// many rows.
 	Methods     []Method `json:"methods"`
