@@ -215,7 +215,6 @@ func linkage(real, rel *frame, cols []string) linked {
 		}
 	}
 	var matched, unique int
-	var expected float64
 	for _, id := range realIDs {
 		if id < 0 {
 			continue
@@ -224,7 +223,15 @@ func linkage(real, rel *frame, cols []string) linked {
 		if n[id] == 1 {
 			unique++
 		}
-		expected += 1 / float64(max(m[id], n[id]))
+	}
+	// The m records of a key each link correctly with chance
+	// 1/max(m, n): summed per key, in key order, as m/max(m, n), which
+	// keeps a million small terms from piling up rounding error.
+	var expected float64
+	for id, mk := range m {
+		if mk > 0 {
+			expected += float64(mk) / float64(max(mk, n[id]))
+		}
 	}
 	if real.rows == 0 {
 		return linked{}
