@@ -132,6 +132,7 @@ type view struct {
 	Marginals   []template.HTML
 	Heatmaps    []template.HTML
 	ClassChart  template.HTML
+	RiskChart   template.HTML
 	DCRChart    template.HTML
 	ReportJSON  string
 	FailedGates int
@@ -154,8 +155,7 @@ func WriteHTML(w io.Writer, r *Report) error {
 			heatmapSVG("Difference |original − released|", c.Columns, d, true, diffScale(d)))
 	}
 	if so := r.Privacy.SinglingOut; len(so.ClassSizes) > 0 {
-		labels, a, b := bandShares(so.OriginalClassSizes, so.ClassSizes)
-		v.ClassChart = columnsSVG("Records by size of their class", labels, a, b, "original", "released", "share of records")
+		v.ClassChart, v.RiskChart = classChart(r), riskChart(r)
 	}
 	if l := r.Privacy.Linkability; len(l.DCRTrain) > 0 {
 		labels, a, _ := bandShares(l.DCRTrain, nil)

@@ -48,12 +48,14 @@ func (b *builder) privacy(ctx context.Context) error {
 	if err := b.linkability(); err != nil {
 		return err
 	}
+	b.intruder()
 	if err := b.inference(ctx); err != nil {
 		return err
 	}
 	if err := b.attacks(ctx); err != nil {
 		return err
 	}
+	b.tCloseness()
 	b.dp()
 	return nil
 }
@@ -98,6 +100,7 @@ func (b *builder) singlingOut() error {
 		ost := summarise(origSizes, b.orig.rows, k)
 		so.ClassSizes = st.bands
 		so.OriginalClassSizes = ost.bands
+		so.RiskBands, so.OriginalRiskBands = riskBands(relSizes), riskBands(origSizes)
 		qiText := strings.Join(qi, ", ")
 		so.Figures = append(so.Figures,
 			newFigure("min_class_size", "Smallest class (k)", float64(st.minSize), st.rows > 0, ">=", ref(float64(k)), "rows",

@@ -25,7 +25,7 @@ import (
 //     everything; numeric intervals "[a,b)", "(a,b]", "[a,b]", "a-b"
 //     (inclusive, ARX's style), "a+" / ">=a" / ">a" (top coding), "<a" /
 //     "<=a" (bottom coding); masks such as "123**" (same length, the
-//     unmasked prefix equal); truncated dates ("2024-05" covers
+//     unmasked prefix equal) or "*****" (same length); truncated dates ("2024-05" covers
 //     "2024-05-17", "2024" covers both).
 //
 // When several released values cover an original value (local recoding,
@@ -126,7 +126,9 @@ func parsePattern(s string) (pattern, bool) {
 		for end > 0 && (t[end-1] == '*' || t[end-1] == 'X' || t[end-1] == '#') {
 			end--
 		}
-		if end < n && end > 0 {
+		// A value masked in full ("*****") covers every value of its
+		// length; only stars, since "XX" may be a plain value.
+		if end < n && (end > 0 || strings.Trim(t, "*") == "") {
 			p.prefix, p.length = t[:end], n
 			p.width = float64(n - end)
 			return p, true
@@ -172,7 +174,7 @@ func (p pattern) covers(v string, isDate bool) bool {
 			return false
 		}
 		return true
-	case p.prefix != "":
+	case p.prefix != "" || p.length > 0:
 		if p.length > 0 && len(v) != p.length {
 			return false
 		}

@@ -31,6 +31,8 @@ type Report struct {
 	Controls   []Control  `json:"recommended_controls"`
 	Governance Governance `json:"governance"`
 	Appendix   Appendix   `json:"appendix"`
+	// Intruder is the motivated-intruder test (see intruder.go).
+	Intruder *Intruder `json:"motivated_intruder,omitempty"`
 	// Methods says, per measure, whether it is exact or sampled and on how
 	// many rows.
 	Methods     []Method `json:"methods"`
@@ -334,6 +336,10 @@ type SinglingOut struct {
 	OriginalClassSizes []Band `json:"original_class_sizes,omitempty"`
 	// Attacks are Anonymeter's singling-out attacks (synthetic releases).
 	Attacks []Attack `json:"attacks,omitempty"`
+	// RiskBands and OriginalRiskBands count records by prosecutor risk
+	// (1/class size) band (see riskbands.go).
+	RiskBands         []Band `json:"risk_bands,omitempty"`
+	OriginalRiskBands []Band `json:"original_risk_bands,omitempty"`
 }
 
 // Band is one bar of a histogram.
@@ -401,6 +407,8 @@ type SensitiveColumn struct {
 	CAP                  *float64 `json:"cap_protection,omitempty"`
 	Baseline             *float64 `json:"cap_baseline,omitempty"`
 	Binned               bool     `json:"binned,omitempty"`
+	// TCloseness is nil when not measured (see tcloseness.go).
+	TCloseness *TCloseness `json:"t_closeness,omitempty"`
 }
 
 // DP is the differential-privacy accounting of the release.

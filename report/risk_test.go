@@ -129,6 +129,7 @@ func TestParsePattern(t *testing.T) {
 		{"at least", ">=65", []string{"65"}, []string{"64"}},
 		{"below", "<18", []string{"17"}, []string{"18"}},
 		{"zip mask", "123**", []string{"12345", "12399"}, []string{"1234", "12445"}},
+		{"full mask", "*****", []string{"12345", "99999"}, []string{"1234", "123456"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -261,6 +261,11 @@ func (b *builder) limitations() {
 				role.words, b.declaredSource(), listNames(extra), listNames(used)))
 		}
 	}
+	if b.r.Intruder != nil {
+		// The simulation replaces "assess separately": say what it
+		// leaves to the controller instead.
+		l[0] = "Figures describe this release against this original. The motivated-intruder section simulates linkage with the original table standing in for an intruder's sources; which sources an intruder really holds, and how complete and accurate they are, remains for the controller to assess (ICO)."
+	}
 	b.r.Limitations = l
 }
 

@@ -90,6 +90,18 @@ func barsSVG(title string, labels []string, a, b []float64, ci []Float, nameA, n
 
 // columnsSVG draws a vertical grouped bar chart of two series over bands.
 func columnsSVG(title string, labels []string, a, b []float64, nameA, nameB, yLabel string) template.HTML {
+	return columnsMarkedSVG(title, labels, a, b, nameA, nameB, yLabel, nil)
+}
+
+// chartMark is a threshold line across a column chart: at Pos slots from
+// the left (slot i spans [i, i+1)), labelled Label.
+type chartMark struct {
+	Pos   float64
+	Label string
+}
+
+// columnsMarkedSVG is columnsSVG with an optional threshold line.
+func columnsMarkedSVG(title string, labels []string, a, b []float64, nameA, nameB, yLabel string, mark *chartMark) template.HTML {
 	const (
 		w      = 460.0
 		h      = 220.0
@@ -136,6 +148,17 @@ func columnsSVG(title string, labels []string, a, b []float64, nameA, nameB, yLa
 		fmt.Fprintf(&sb, `<text x="%s" y="%s" font-size="9" text-anchor="middle" fill="%s">%s</text>`, f1(x+bw), f1(top+plotH+12), colText, esc(l))
 	}
 	fmt.Fprintf(&sb, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#888"/>`, f1(left), f1(top+plotH), f1(w-right), f1(top+plotH))
+	if mark != nil {
+		x := left + slot*mark.Pos
+		// The label sits on the side with more room.
+		anchor, dx := "start", 3.0
+		if mark.Pos > float64(len(labels))/2 {
+			anchor, dx = "end", -3
+		}
+		fmt.Fprintf(&sb, `<line class="threshold" x1="%s" y1="%s" x2="%s" y2="%s" stroke="#c62828" stroke-width="1.5" stroke-dasharray="4 3"><title>%s</title></line>`,
+			f1(x), f1(top-4), f1(x), f1(top+plotH), esc(mark.Label))
+		fmt.Fprintf(&sb, `<text x="%s" y="%s" font-size="9" font-weight="bold" text-anchor="%s" fill="#c62828">%s</text>`, f1(x+dx), f1(top+6), anchor, esc(mark.Label))
+	}
 	sb.WriteString(`</svg>`)
 	return template.HTML(sb.String())
 }

@@ -41,7 +41,7 @@ func newReportCommand(e *env) *cli.Command {
 		Description: "report compares a released table (anonymized or synthetic) with the original it was made from. It measures " +
 			"utility (column shapes, pair trends, 1-, 2-, 3-way marginal distances, train-on-released/test-on-real) and, for each " +
 			"WP29 risk, privacy (singling out: class sizes, prosecutor risk, sample uniques, exact copies; linkability: DCR, NNDR, " +
-			"overfitting; inference: l-diversity, homogeneity, CAP disclosure protection), and documents the treatment and the " +
+			"overfitting; inference: l-diversity, homogeneity, CAP disclosure protection, t-closeness), simulates the ICO motivated intruder (linkage on the quasi-identifiers auxiliary sources share), and documents the treatment and the " +
 			"differential-privacy budget. Column roles come from --quasi/--sensitive/--direct, else the policy, else the anonymize " +
 			"report, else --profile, else veil's detection on the original. The policy's gates block sets PASS/FAIL thresholds: " +
 			"the report is written first, then a failed privacy gate exits 4 and a failed utility gate 5.",

@@ -31,8 +31,9 @@ type Copies struct {
 // NumericMatchTolerance·|s| of the synthetic one s (nulls match nulls).
 // It runs in O((n_R + n_S) log n_R) time and about 40 bytes per row:
 // rows are numbered by their categorical values and null pattern, the real
-// rows sorted by that number and their first numeric value, and each
-// synthetic row is matched by binary search within its group.
+// rows sorted by that number and their numeric values, and each synthetic
+// row is matched by binary search within its group (an exact copy first,
+// then the window of its first number).
 func RowCopies(real, syn *Table) (*Copies, error) {
 	pairs, err := pairCols(real, syn)
 	if err != nil {
@@ -71,7 +72,9 @@ func RowCopies(real, syn *Table) (*Copies, error) {
 		}
 		cells *= 2
 	}
-	// Real rows by group, then by their first number, then by position.
+	// Real rows by group, then by their numbers in column order, then by
+	// position: the first number bounds the tolerance window, and all of
+	// them find an exact copy by binary search.
 	order := make([]int32, real.Rows)
 	for i := range order {
 		order[i] = int32(i)
@@ -80,14 +83,22 @@ func RowCopies(real, syn *Table) (*Copies, error) {
 	if len(num) > 0 {
 		first = num[0][0].Nums
 	}
+	// numsCmp compares real row x with row y of side (0 real, 1 synthetic)
+	// on every number (cmp.Compare: NaN equal to NaN, below numbers).
+	numsCmp := func(x int32, side int, y int) int {
+		for _, p := range num {
+			if c := cmp.Compare(p[0].Nums[x], p[side].Nums[y]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	}
 	slices.SortFunc(order, func(x, y int32) int {
 		if c := cmp.Compare(ka[x], ka[y]); c != 0 {
 			return c
 		}
-		if first != nil {
-			if c := cmp.Compare(first[x], first[y]); c != 0 {
-				return c
-			}
+		if c := numsCmp(x, 0, int(y)); c != 0 {
+			return c
 		}
 		return cmp.Compare(x, y)
 	})
@@ -100,16 +111,23 @@ func RowCopies(real, syn *Table) (*Copies, error) {
 	for i := 0; i < syn.Rows; i++ {
 		key := kb[i]
 		lo, _ := slices.BinarySearch(sorted, key)
-		hi := lo
-		for hi < len(sorted) && sorted[hi] == key {
-			hi++
-		}
+		// The group's end by binary search too: a release whose
+		// categorical columns are all generalized to a few values has
+		// groups of most rows, and a scan per row would be quadratic.
+		hi := lo + sort.Search(len(sorted)-lo, func(k int) bool { return sorted[lo+k] != key })
 		g := order[lo:hi]
 		if len(g) == 0 {
 			novel++
 			continue
 		}
 		if len(num) == 0 { // only categorical columns: a group match is exact
+			res.ExactCopyRows++
+			continue
+		}
+		// An exact copy first, by binary search: a release that keeps
+		// most rows (anonymized, with few distinct values) would make the
+		// window scan below quadratic.
+		if k := sort.Search(len(g), func(k int) bool { return numsCmp(g[k], 1, i) >= 0 }); k < len(g) && numsCmp(g[k], 1, i) == 0 {
 			res.ExactCopyRows++
 			continue
 		}
