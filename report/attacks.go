@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // This file runs attacks on a synthetic release, as Anonymeter does
@@ -374,23 +372,7 @@ func nearestRows(q, ref *frame) ([]int32, []float64) {
 		return at, dist
 	}
 	m := newNNMatrix(q, ref)
-	workers := max(1, min(runtime.GOMAXPROCS(0), 4))
-	var wg sync.WaitGroup
-	next := make(chan int, workers)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				at[i], dist[i] = m.nearestIndexOf(i)
-			}
-		}()
-	}
-	for i := 0; i < q.rows; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	eachQuery(q.rows, func(i int) { at[i], dist[i] = m.nearestIndexOf(i) })
 	n := float64(len(q.cols))
 	for i := range dist {
 		dist[i] /= n

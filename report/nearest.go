@@ -27,23 +27,7 @@ func nearest2(q, ref *frame) (d1, d2 []float64) {
 		return d1, d2
 	}
 	m := newNNMatrix(q, ref)
-	workers := max(1, min(runtime.GOMAXPROCS(0), 4))
-	var wg sync.WaitGroup
-	next := make(chan int, workers)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				d1[i], d2[i] = m.nearestOf(i)
-			}
-		}()
-	}
-	for i := 0; i < q.rows; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	eachQuery(q.rows, func(i int) { d1[i], d2[i] = m.nearestOf(i) })
 	n := float64(nc)
 	for i := range d1 {
 		d1[i] /= n
@@ -226,4 +210,27 @@ func dcrBands(d []float64) []Band {
 
 func fmtRange(lo, hi float64) string {
 	return "(" + trimFloat(lo) + "," + trimFloat(hi) + "]"
+}
+
+// eachQuery calls search for every query row 0..rows-1 on up to four
+// goroutines; each call writes only its own row's results, so the output
+// does not depend on the order.
+func eachQuery(rows int, search func(i int)) {
+	workers := max(1, min(runtime.GOMAXPROCS(0), 4))
+	var wg sync.WaitGroup
+	next := make(chan int, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				search(i)
+			}
+		}()
+	}
+	for i := 0; i < rows; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }

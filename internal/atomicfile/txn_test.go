@@ -161,19 +161,7 @@ func TestTxnCommitUndone(t *testing.T) {
 			before := tree(t, dir)
 
 			tx := NewTxn()
-			if _, err := tx.WriteFile(a, []byte("a1")); err != nil {
-				t.Fatal(err)
-			}
-			d, err := tx.CreateDir(folder)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(d.TempPath("part-00000.csv"), []byte("x\n1\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if err := d.Commit(); err != nil {
-				t.Fatal(err)
-			}
+			stageOutputs(t, tx, a, folder)
 			if _, err := tx.WriteFile(b, []byte("b1")); err != nil {
 				t.Fatal(err)
 			}
@@ -223,7 +211,21 @@ func TestTxnCommitReplaces(t *testing.T) {
 	}
 	tx := NewTxn()
 	defer tx.Close()
-	if _, err := tx.WriteFile(a, []byte("a1")); err != nil {
+	stageOutputs(t, tx, a, folder)
+	if _, err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"./": "", "a.csv": "a1", "parts/": "", "parts/part-00000.csv": "x\n1\n"}
+	if got := tree(t, dir); !maps.Equal(got, want) {
+		t.Errorf("tree after commit: %v, want %v", got, want)
+	}
+}
+
+// stageOutputs writes "a1" to file and a folder of one part ("x\n1\n")
+// through tx, both held back until its Commit.
+func stageOutputs(t *testing.T, tx *Txn, file, folder string) {
+	t.Helper()
+	if _, err := tx.WriteFile(file, []byte("a1")); err != nil {
 		t.Fatal(err)
 	}
 	d, err := tx.CreateDir(folder)
@@ -235,12 +237,5 @@ func TestTxnCommitReplaces(t *testing.T) {
 	}
 	if err := d.Commit(); err != nil {
 		t.Fatal(err)
-	}
-	if _, err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]string{"./": "", "a.csv": "a1", "parts/": "", "parts/part-00000.csv": "x\n1\n"}
-	if got := tree(t, dir); !maps.Equal(got, want) {
-		t.Errorf("tree after commit: %v, want %v", got, want)
 	}
 }
