@@ -26,7 +26,7 @@ func newReportCommand(e *env) *cli.Command {
 		&cli.StringFlag{Name: "target", Usage: "column `COL` that TSTR predicts; empty skips TSTR"},
 		&cli.StringSliceFlag{Name: "quasi", Usage: "quasi-identifier `COL` (repeatable or comma-separated; overrides policy and detection)"},
 		&cli.StringSliceFlag{Name: "sensitive", Usage: "sensitive `COL` (repeatable or comma-separated)"},
-		&cli.StringSliceFlag{Name: "direct", Usage: "direct identifier `COL`: never read (repeatable or comma-separated)"},
+		&cli.StringSliceFlag{Name: "direct", Usage: "direct identifier `COL`: left out of every measure, its values only hashed in memory to check the release holds none (repeatable or comma-separated)"},
 		&cli.StringFlag{Name: "json", Usage: "write the report as JSON to `PATH` (schema veil.report/v1)"},
 		&cli.StringFlag{Name: "html", Usage: "write the report as a self-contained HTML page to `PATH`"},
 		&cli.IntFlag{Name: "sample-rows", Value: 1000, Usage: "released rows sampled for the quadratic distance measures (DCR, NNDR)"},
