@@ -56,6 +56,9 @@ type Inputs struct {
 	// AnonReportJSON, when AnonReport is empty, is the anonymize report
 	// itself (veil anonymize --report-json passes the report it just made).
 	AnonReportJSON []byte
+	// SynthModelJSON, when SynthModel is empty, is the synth model itself
+	// (veil synth --report-json without --model-out).
+	SynthModelJSON []byte
 	// PreviousReport is the JSON report of the previous release; the
 	// governance section compares its policy with this one. Optional.
 	PreviousReport string
@@ -348,6 +351,14 @@ func (b *builder) readArtefacts() error {
 		fi.Path = b.in.SynthModel
 		b.synth = parseSynthModel(m)
 		b.r.Provenance.SynthModel = fi
+		b.r.Release = "synthetic"
+	}
+	if b.in.SynthModel == "" && b.in.SynthModelJSON != nil {
+		var m map[string]any
+		if err := json.Unmarshal(b.in.SynthModelJSON, &m); err != nil {
+			return fmt.Errorf("synth model: %w", err)
+		}
+		b.synth = parseSynthModel(m)
 		b.r.Release = "synthetic"
 	}
 	if b.r.Release == "unknown" && b.in.Policy != nil {

@@ -158,5 +158,5 @@ func runAnonymize(c *cli.Context, e *env) error {
 		e.summary.Report = reportPath
 	}
 	// --report-json / --report-html: the veil report of this release.
-	return e.reportAfter(c, in, o.Path, p, rep, "")
+	return e.reportAfter(c, in, o.Path, p, rep, "", nil)
 }

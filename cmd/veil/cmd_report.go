@@ -83,8 +83,9 @@ type reportRequest struct {
 	// policy, when set, is used instead of parsing policyPath.
 	policy                                          *policies.Policy
 	policyPath, anonReport, synthModel, profilePath string
-	// anonReportJSON is the anonymize report made in the same run.
-	anonReportJSON                     []byte
+	// anonReportJSON is the anonymize report made in the same run, and
+	// synthModelJSON the synth model (when --model-out does not keep it).
+	anonReportJSON, synthModelJSON     []byte
 	previousReport                     string
 	target                             string
 	quasi, sensitive, direct           []string
@@ -113,7 +114,10 @@ func reportFlags() []cli.Flag {
 // the veil.anonymize/v1 JSON; nil for none); veil synth its training input,
 // output, policy and model file. It returns nil when neither flag is set,
 // and a *gateError when a gate of the policy failed.
-func (e *env) reportAfter(c *cli.Context, original, released string, pol *policies.Policy, anonReport any, synthModel string) error {
+// A synth run passes its model's path when it writes one, else the model
+// itself (synthModelJSON): either way the report knows the release is
+// synthetic and reads the model's privacy section.
+func (e *env) reportAfter(c *cli.Context, original, released string, pol *policies.Policy, anonReport any, synthModel string, synthModelJSON []byte) error {
 	js, html := c.String("report-json"), c.String("report-html")
 	if js == "" && html == "" {
 		return nil
@@ -128,7 +132,7 @@ func (e *env) reportAfter(c *cli.Context, original, released string, pol *polici
 	}
 	return e.writeReport(c, reportRequest{
 		original: original, released: released, holdout: c.String("report-holdout"),
-		policy: pol, anonReportJSON: anonJSON, synthModel: synthModel, target: c.String("report-target"), previousReport: c.String("report-previous"),
+		policy: pol, anonReportJSON: anonJSON, synthModel: synthModel, synthModelJSON: synthModelJSON, target: c.String("report-target"), previousReport: c.String("report-previous"),
 		jsonPath: js, htmlPath: html, sampleRows: 1000, referenceRows: 50_000, maxRows: 1_000_000,
 	})
 }
@@ -175,6 +179,7 @@ func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 		AnonReport:     req.anonReport,
 		SynthModel:     req.synthModel,
 		AnonReportJSON: req.anonReportJSON,
+		SynthModelJSON: req.synthModelJSON,
 		PreviousReport: req.previousReport,
 		Locate:         e.tx.Resolve,
 	}

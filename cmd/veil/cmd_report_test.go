@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -380,6 +381,57 @@ gates:
 	for _, c := range r.Columns {
 		if (c.Name == "zip" || c.Name == "age") && !strings.HasPrefix(c.ComparedAs, "recoded") {
 			t.Errorf("%s compared as %q, want recoded", c.Name, c.ComparedAs)
+		}
+	}
+}
+
+// TestSynthReportFlags: veil synth with --report-json describes a
+// synthetic release whether or not --model-out keeps the model, and reads
+// the model's DP guarantee from the run itself.
+func TestSynthReportFlags(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	if err := gen.Write(&b, 1500, 5); err != nil {
+		t.Fatal(err)
+	}
+	in := writeFile(t, dir, "in.csv", b.String())
+	for _, withModel := range []bool{false, true} {
+		js := filepath.Join(dir, fmt.Sprintf("report-%v.json", withModel))
+		args := []string{"synth", in, "--out", filepath.Join(dir, fmt.Sprintf("out-%v.csv", withModel)), "--rows", "500",
+			"--epsilon", "1", "--new-release", "--report-json", js, "--progress", "never"}
+		if withModel {
+			args = append(args, "--model-out", filepath.Join(dir, "model.json"))
+		}
+		res := runVeil(t, args...)
+		if res.code != exitOK {
+			t.Fatalf("--model-out %v: exit %d; stderr:\n%s", withModel, res.code, res.stderr)
+		}
+		var r struct {
+			Release string
+			Privacy struct {
+				DP struct {
+					Figures []struct {
+						ID    string
+						Value *float64
+					}
+				} `json:"differential_privacy"`
+			}
+		}
+		data, _ := os.ReadFile(js)
+		if err := json.Unmarshal(data, &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Release != "synthetic" {
+			t.Errorf("--model-out %v: release = %q, want synthetic", withModel, r.Release)
+		}
+		eps := math.NaN()
+		for _, f := range r.Privacy.DP.Figures {
+			if f.ID == "epsilon" && f.Value != nil {
+				eps = *f.Value
+			}
+		}
+		if eps != 1 {
+			t.Errorf("--model-out %v: the report's ε = %v, want the model's 1", withModel, eps)
 		}
 	}
 }

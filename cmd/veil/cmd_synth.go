@@ -365,5 +365,8 @@ func runSynth(c *cli.Context, e *env) error {
 	if c.String("policy") != "" {
 		pol, _ = policies.Parse(c.String("policy"))
 	}
-	return e.reportAfter(c, in, out, pol, nil, modelOut)
+	if modelOut != "" {
+		data = nil // the report reads the file, and names it
+	}
+	return e.reportAfter(c, in, out, pol, nil, modelOut, data)
 }
