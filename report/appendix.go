@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/veil-data/veil/dataset"
 	"github.com/veil-data/veil/policies"
@@ -303,12 +304,25 @@ func (b *builder) newPolicyScan() *policyScan {
 	for i := range words {
 		for n := 1; n <= scanMaxWords && i+n <= len(words); n++ {
 			run := strings.Join(words[i:i+n], " ")
-			if len(run) >= scanMinLen {
-				s.cands[idHash(s.seed, run)] = run
+			// Prose puts punctuation against a value ("ssn 233-30-4909;",
+			// "(+1 781-962-1024)", "Tyler Webb."): the run is also tried
+			// without it.
+			for _, r := range []string{run, trimRun(run)} {
+				if len(r) >= scanMinLen {
+					s.cands[idHash(s.seed, r)] = r
+				}
 			}
 		}
 	}
 	return s
+}
+
+// trimRun strips the punctuation and symbols that prose puts before and
+// after a value, keeping a leading "+" (of a phone number).
+func trimRun(run string) string {
+	edge := func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) }
+	run = strings.TrimLeftFunc(run, func(r rune) bool { return r != '+' && edge(r) })
+	return strings.TrimRightFunc(run, edge)
 }
 
 func (s *policyScan) add(rec *dataset.Record) {
@@ -387,8 +401,9 @@ func (b *builder) redactCols(text string) (string, []string) {
 		for i, w := range words {
 			words[i] = regexp.QuoteMeta(w)
 		}
-		// The run's words, separated as the text separates them.
-		re := regexp.MustCompile(`(^|[\s{}\[\],"'#])` + strings.Join(words, `[\s{}\[\],"'#]+`) + `(:?)($|[\s{}\[\],"'#])`)
+		// The run's words, separated as the text separates them, and not
+		// part of a longer word or number.
+		re := regexp.MustCompile(`(^|[^\p{L}\p{N}])` + strings.Join(words, `[\s{}\[\],"'#]+`) + `(:?)($|[^\p{L}\p{N}])`)
 		repl := "${1}[redacted: a value of " + strings.Join(cols, ", ") + "]${2}${3}"
 		for {
 			next := re.ReplaceAllString(text, repl)

@@ -395,6 +395,7 @@ func TestPolicyTextRedacted(t *testing.T) {
 	polText := `version: 1
 description: "Export; user7@example.org asked to be left out"
 # Jane Q. Doe (row 8) was checked by hand.
+# Prose puts punctuation against values: Contact Person 1010. Mail (user15@example.org); or <user16@example.org>;
 columns:
   name: {role: direct, action: drop, reason: "e.g. Person 1003"}
   email: {role: direct, action: drop}
@@ -416,7 +417,8 @@ release:
 	js, _ := report.MarshalJSON(r)
 	var page bytes.Buffer
 	report.WriteHTML(&page, r)
-	for _, v := range []string{"user7@example.org", "user12@example.org", "Jane Q. Doe", "Q. Doe", "Person 1003"} {
+	for _, v := range []string{"user7@example.org", "user12@example.org", "Jane Q. Doe", "Q. Doe", "Person 1003",
+		"Person 1010", "user15@example.org", "user16@example.org"} {
 		if bytes.Contains(js, []byte(v)) || bytes.Contains(page.Bytes(), []byte(v)) {
 			t.Errorf("the report holds %q, a value of a direct identifier quoted in the policy", v)
 		}
@@ -428,8 +430,11 @@ release:
 	if !strings.Contains(r.Appendix.Policy.Text, "asked to be left out") || !strings.Contains(r.Appendix.Policy.Text, "(row 8) was checked by hand") {
 		t.Errorf("redaction removed more than the values:\n%s", r.Appendix.Policy.Text)
 	}
-	if strings.Count(r.Appendix.Policy.Text, "[redacted: a value of") != 4 {
-		t.Errorf("want 4 redactions:\n%s", r.Appendix.Policy.Text)
+	if !strings.Contains(r.Appendix.Policy.Text, "Contact [redacted: a value of name]. Mail ([redacted: a value of email]); or <[redacted: a value of email]>;") {
+		t.Errorf("values against punctuation not redacted in place:\n%s", r.Appendix.Policy.Text)
+	}
+	if strings.Count(r.Appendix.Policy.Text, "[redacted: a value of") != 7 {
+		t.Errorf("want 7 redactions:\n%s", r.Appendix.Policy.Text)
 	}
 }
 
