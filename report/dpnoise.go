@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/veil-data/veil/synth"
@@ -34,22 +35,30 @@ func ci95(mechanism string, scale float64) float64 {
 }
 
 // ceilSig rounds v up to n significant digits: an interval stated as
-// "within ±N" must not be narrower than the one computed.
+// "within ±N" must not be narrower than the one computed. The result is a
+// whole multiple of a power of ten, computed so that it prints exactly
+// (3000000, not 2.9999999999999995e+06).
 func ceilSig(v float64, n int) float64 {
 	if v <= 0 || math.IsNaN(v) || math.IsInf(v, 0) {
 		return v
 	}
-	p := math.Pow(10, float64(n)-math.Ceil(math.Log10(v)))
-	return math.Ceil(v*p-1e-9) / p
+	e := int(math.Ceil(math.Log10(v))) - n // v < 10^(e+n)
+	if e >= 0 {
+		unit := math.Pow(10, float64(e))
+		return math.Ceil(v/unit-1e-9) * unit
+	}
+	scale := math.Pow(10, float64(-e))
+	return math.Ceil(v*scale-1e-9) / scale
 }
 
 // plusMinus formats a 95% half-width for a sentence: whole counts rounded
-// up (a count is within ±140), other units to two significant digits up.
+// up (a count is within ±140), other units to two significant digits up,
+// written out in digits (±3000000, ±0.013).
 func plusMinus(v float64, counts bool) string {
 	if counts && v >= 1 {
-		return fmt.Sprintf("±%d", int(math.Ceil(v)))
+		return fmt.Sprintf("±%d", int64(math.Ceil(v)))
 	}
-	return "±" + trimFloat(ceilSig(v, 2))
+	return "±" + strconv.FormatFloat(ceilSig(v, 2), 'f', -1, 64)
 }
 
 // dpNoise fills the noise figures of the release's DP accounting (b.dp

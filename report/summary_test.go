@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -86,5 +87,33 @@ func TestNoiseSentence(t *testing.T) {
 	// Local noise on one column is no guarantee for the whole row.
 	if g := b.guaranteeSentence(); !strings.Contains(g, "noised values of income only") {
 		t.Errorf("guarantee sentence of a noised column: %q", g)
+	}
+}
+
+// TestPlusMinus: the sentence's half-width is rounded up, never narrower
+// than computed, and written in plain digits whatever its size.
+func TestPlusMinus(t *testing.T) {
+	for _, c := range []struct {
+		v      float64
+		counts bool
+		want   string
+	}{
+		{2.35, true, "±3"},
+		{127.1, true, "±128"},
+		{2995732.273553991, false, "±3000000"}, // Laplace b = 1e6: b·ln 20
+		{1599999.9999999998, false, "±1600000"},
+		{0.0123, false, "±0.013"},
+		{0.5, false, "±0.5"},
+		{41, false, "±41"},
+		{41.2, false, "±42"},
+	} {
+		got := plusMinus(c.v, c.counts)
+		if got != c.want {
+			t.Errorf("plusMinus(%v, %v) = %q, want %q", c.v, c.counts, got, c.want)
+		}
+		var n float64
+		if _, err := fmt.Sscanf(strings.TrimPrefix(got, "±"), "%g", &n); err != nil || n < c.v {
+			t.Errorf("plusMinus(%v) = %q is narrower than the half-width or not a number (%v)", c.v, got, err)
+		}
 	}
 }

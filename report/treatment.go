@@ -230,6 +230,11 @@ func trimFloat(v float64) string {
 	if math.IsInf(v, 1) {
 		return "∞"
 	}
+	// Plain digits for a reader (2996000, not 2.996e+06) in the range
+	// where they stay short.
+	if a := math.Abs(v); a >= 1e-4 && a < 1e15 {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
