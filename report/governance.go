@@ -134,14 +134,26 @@ func (b *builder) governance() {
 			g.Overdue = pg.NextReview.Before(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
 		}
 	}
-	var missing []string
+	// The consequence named is the one of what is missing: who approved
+	// (no reviewer and no board), when to re-assess (no date).
+	var missing, unsaid []string
 	for _, it := range []struct{ v, name string }{{g.Reviewer, "reviewer"}, {g.Board, "review board"}, {g.NextReview, "next review date"}} {
 		if it.v == "" {
 			missing = append(missing, it.name)
 		}
 	}
-	if len(missing) > 0 {
-		b.r.Limitations = append(b.r.Limitations, fmt.Sprintf("The policy's governance block does not state the %s: the report does not say who approved the release or when it must be re-assessed.", strings.Join(missing, ", ")))
+	if g.Reviewer == "" && g.Board == "" {
+		unsaid = append(unsaid, "who approved the release")
+	}
+	if g.NextReview == "" {
+		unsaid = append(unsaid, "when it must be re-assessed")
+	}
+	switch {
+	case len(unsaid) > 0:
+		b.r.Limitations = append(b.r.Limitations, fmt.Sprintf("The policy's governance block does not state the %s: the report does not say %s.",
+			strings.Join(missing, ", "), strings.Join(unsaid, " or ")))
+	case len(missing) > 0:
+		b.r.Limitations = append(b.r.Limitations, fmt.Sprintf("The policy's governance block does not state the %s.", strings.Join(missing, ", ")))
 	}
 	if g.Overdue {
 		b.r.Limitations = append(b.r.Limitations, fmt.Sprintf("The policy's review date %s has passed: review the policy before this release.", g.NextReview))

@@ -253,6 +253,11 @@ func TestPolicyDiff(t *testing.T) {
 	os.WriteFile(prev, js, 0o644)
 
 	second, _, _ := buildWith(t, 300, raw, "governance: {reviewer: Bob, review_every: 1y}\n", prev)
+	// A reviewer and a review date stated, no board: the limitation names
+	// the board only, not "who approved" or "when".
+	if !hasLimitation(second, "does not state the review board.") || hasLimitation(second, "who approved") || hasLimitation(second, "re-assessed") {
+		t.Errorf("limitations %q, want only the missing board named", second.Limitations)
+	}
 	d := second.Governance.Diff
 	if d == nil || !d.Comparable || d.Added != 1 || d.Removed != 1 {
 		t.Fatalf("Diff = %+v, want one line removed and one added", d)

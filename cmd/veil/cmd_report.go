@@ -38,13 +38,20 @@ func newReportCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "report",
 		Usage: "measure utility and privacy risk of a released table, as JSON and as an HTML page",
-		Description: "report compares a released table (anonymized or synthetic) with the original it was made from. It measures " +
-			"utility (column shapes, pair trends, 1-, 2-, 3-way marginal distances, train-on-released/test-on-real) and, for each " +
-			"WP29 risk, privacy (singling out: class sizes, prosecutor risk, sample uniques, exact copies; linkability: DCR, NNDR, " +
-			"overfitting; inference: l-diversity, homogeneity, CAP disclosure protection, t-closeness), simulates the ICO motivated intruder (linkage on the quasi-identifiers auxiliary sources share), and documents the treatment and the " +
-			"differential-privacy budget. Column roles come from --quasi/--sensitive/--direct, else the policy, else the anonymize " +
-			"report, else --profile, else veil's detection on the original. The policy's gates block sets PASS/FAIL thresholds: " +
-			"the report is written first, then a failed privacy gate exits 4 and a failed utility gate 5.",
+		Description: "report compares a released table (anonymized or synthetic) with the original it was made from, in the " +
+			"order of a compliance review: executive summary (gates, privacy figures that miss their targets, the formal " +
+			"guarantee if any), provenance, scope and release context (the policy's release block), data inventory (detector " +
+			"evidence as counts, GDPR Art. 9 flags, HIPAA letters), treatment, privacy risk for each WP29 risk (singling out: " +
+			"class sizes, prosecutor risk and risk bands, sample uniques, exact copies; linkability: DCR, NNDR, overfitting, " +
+			"linkage simulation; inference: l-diversity, homogeneity, CAP, t-closeness; for synthetic releases Anonymeter's " +
+			"singling-out, linkability and inference attacks and, with --holdout, membership inference; the differential-privacy " +
+			"budget with noise scales and 95% intervals), the ICO motivated-intruder test, utility (column shapes, pair trends, " +
+			"1-, 2-, 3-way marginal distances, train-on-released/test-on-real), a HIPAA Safe Harbor annex, limitations with " +
+			"recommended controls, governance (the policy's governance block; with --previous-report the policy diff) and an " +
+			"appendix (the policy as used, formulas, dependencies, how to reproduce). Column roles come from " +
+			"--quasi/--sensitive/--direct, else the policy, else the anonymize report, else the synth model, else --profile, else " +
+			"veil's detection on the original. The policy's gates block sets PASS/FAIL thresholds: the report is written first, " +
+			"then a failed privacy gate exits 4 and a failed utility gate 5.",
 		Flags: flags,
 		Action: e.action(func(c *cli.Context) error {
 			if c.NArg() > 0 {
