@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"strings"
+
+	"github.com/veil-data/veil/synth"
 )
 
 // A synthetic release coarsens columns as an anonymized one generalizes
@@ -44,8 +46,14 @@ func (b *builder) coarsening(name string) (desc string, coarse bool) {
 			bins++
 		case o["other"] == true:
 			pooled = true
+			// A member that is the catch-all's own text ("(other)": values
+			// a DP domain did not release) is not a value of the data.
 			if ms, ok := o["members"].([]any); ok {
-				pooledMembers += len(ms)
+				for _, m := range ms {
+					if mm, ok := m.(map[string]any); !ok || mm["value"] != synth.OtherText {
+						pooledMembers++
+					}
+				}
 			}
 		case o["null"] == true:
 		default:
@@ -73,7 +81,7 @@ func (b *builder) coarsening(name string) (desc string, coarse bool) {
 			if pooledMembers > 0 {
 				parts = append(parts, fmt.Sprintf("%s pooled into one category (sampled as one of them)", plural(pooledMembers, "rarer value", "rarer values")))
 			} else {
-				parts = append(parts, `rare categories pooled into "(other)"`)
+				parts = append(parts, `rare or unreleased categories sampled as "`+synth.OtherText+`"`)
 			}
 		}
 	}

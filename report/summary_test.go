@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -115,5 +116,29 @@ func TestPlusMinus(t *testing.T) {
 		if _, err := fmt.Sscanf(strings.TrimPrefix(got, "±"), "%g", &n); err != nil || n < c.v {
 			t.Errorf("plusMinus(%v) = %q is narrower than the half-width or not a number (%v)", c.v, got, err)
 		}
+	}
+}
+
+// TestCoarseningCatchAll: a DP model's catch-all whose only member is the
+// "(other)" placeholder (values not released) is not described as a rare
+// value of the data pooled; a declared rare bucket's members are counted.
+func TestCoarseningCatchAll(t *testing.T) {
+	model := func(members string) *builder {
+		var raw map[string]any
+		js := `{"columns": [{"name": "sex", "treatment": "model", "domain": "dp", "codes": [
+			{"p": 0.3, "value": "Female"}, {"p": 0.7, "value": "Male"},
+			{"p": 0, "other": true, "members": [` + members + `]}]}]}`
+		if err := json.Unmarshal([]byte(js), &raw); err != nil {
+			t.Fatal(err)
+		}
+		return &builder{synth: &synthModel{Raw: raw}}
+	}
+	desc, coarse := model(`{"value": "(other)", "p": 1}`).coarsening("sex")
+	if !coarse || strings.Contains(desc, "rarer value") || !strings.Contains(desc, `sampled as "(other)"`) || !strings.Contains(desc, "2 categories kept") {
+		t.Errorf("placeholder catch-all described as %q", desc)
+	}
+	desc, _ = model(`{"value": "Other", "p": 0.5}, {"value": "Unknown", "p": 0.5}`).coarsening("sex")
+	if !strings.Contains(desc, "2 rarer values pooled into one category") {
+		t.Errorf("declared rare bucket described as %q", desc)
 	}
 }
