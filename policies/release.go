@@ -118,6 +118,17 @@ func (d *decoder) text(n *yaml.Node, path string) string {
 	return s
 }
 
+// prose reads a non-empty text written as a string: a number or a
+// boolean there is a mistake the JSON Schema refuses too (quote it if
+// meant).
+func (d *decoder) prose(n *yaml.Node, path string) string {
+	if r := resolveAlias(n); r.Kind == yaml.ScalarNode && r.ShortTag() != "!!str" && r.ShortTag() != "!!null" {
+		d.errorf(n, path, ErrType, "want text, got %s (quote it if it is meant as text)", describe(r))
+		return ""
+	}
+	return d.text(n, path)
+}
+
 func (d *decoder) release(n *yaml.Node) *Release {
 	n = resolveAlias(n)
 	r := &Release{line: n.Line, col: n.Column}
@@ -129,9 +140,13 @@ func (d *decoder) release(n *yaml.Node) *Release {
 		path := "release." + k.Value
 		switch k.Value {
 		case "purpose":
-			r.Purpose = d.text(v, path)
+			r.Purpose = d.prose(v, path)
 		case "recipients":
-			if list, ok := d.strList(v, path); ok {
+			if rv := resolveAlias(v); rv.Kind == yaml.SequenceNode && len(rv.Content) == 0 {
+				d.errorf(v, path, ErrValue, "empty list: name the recipients, or leave the key out (the report then says they are not stated)")
+			} else if rv.Kind == yaml.ScalarNode && rv.ShortTag() != "!!str" {
+				d.errorf(v, path, ErrType, "want text or a list of texts, got %s", describe(rv))
+			} else if list, ok := d.strList(v, path); ok {
 				for i, s := range list {
 					if strings.TrimSpace(s) == "" {
 						d.errorf(v, fmt.Sprintf("%s[%d]", path, i), ErrValue, "empty recipient")
@@ -144,7 +159,7 @@ func (d *decoder) release(n *yaml.Node) *Release {
 		case "controls":
 			d.controls(v, path, &r.Controls)
 		case "attacker":
-			r.Attacker = d.text(v, path)
+			r.Attacker = d.prose(v, path)
 		case "population":
 			f, ok := d.number(v, path)
 			if ok && (f < 1 || f != math.Trunc(f) || f > 1e12) {
@@ -172,15 +187,15 @@ func (d *decoder) controls(n *yaml.Node, path string, c *FiveSafes) {
 		p := join(path, k.Value)
 		switch k.Value {
 		case "projects":
-			c.Projects = d.text(v, p)
+			c.Projects = d.prose(v, p)
 		case "people":
-			c.People = d.text(v, p)
+			c.People = d.prose(v, p)
 		case "settings":
-			c.Settings = d.text(v, p)
+			c.Settings = d.prose(v, p)
 		case "data":
-			c.Data = d.text(v, p)
+			c.Data = d.prose(v, p)
 		case "outputs":
-			c.Outputs = d.text(v, p)
+			c.Outputs = d.prose(v, p)
 		default:
 			d.unknownKey(k, path, controlKeys)
 		}
@@ -199,9 +214,9 @@ func (d *decoder) governance(n *yaml.Node) *Governance {
 		path := "governance." + k.Value
 		switch k.Value {
 		case "reviewer":
-			g.Reviewer = d.text(v, path)
+			g.Reviewer = d.prose(v, path)
 		case "board":
-			g.Board = d.text(v, path)
+			g.Board = d.prose(v, path)
 		case "policy_version":
 			g.PolicyVersion = d.text(v, path)
 		case "review_every":

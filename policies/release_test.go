@@ -64,6 +64,11 @@ func TestParseReleaseErrors(t *testing.T) {
 		{"empty purpose", "release:\n  purpose: ''\n", ErrValue, "p.yaml:5:12", "leave the key out"},
 		{"secret in release", "release:\n  password: x\n", ErrSecret, "p.yaml:5:3", "secrets never go in the policy"},
 		{"release a list", "release: [a]\n", ErrType, "p.yaml:4:10", "want a mapping"},
+		// What the JSON Schema refuses, validation refuses too.
+		{"no recipients", "release:\n  recipients: []\n", ErrValue, "p.yaml:5:15", "empty list"},
+		{"recipients a number", "release:\n  recipients: 5\n", ErrType, "p.yaml:5:15", "want text or a list"},
+		{"control a number", "release:\n  controls: {data: 5}\n", ErrType, "p.yaml:5:20", "quote it"},
+		{"reviewer a boolean", "governance:\n  reviewer: true\n", ErrType, "p.yaml:5:13", "quote it"},
 		{"interval unit", "governance:\n  review_every: 12 months\n", ErrValue, "p.yaml:5:17", "12mo, 1y"},
 		{"interval zero", "governance:\n  review_every: 0mo\n", ErrValue, "p.yaml:5:17", "not an interval"},
 		{"bad date", "governance:\n  next_review: 2027-13-01\n", ErrValue, "p.yaml:5:16", "YYYY-MM-DD"},
