@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"reflect"
 	"regexp"
 	"runtime"
 	"runtime/debug"
@@ -43,6 +44,10 @@ type PolicyText struct {
 	// text and replaced; Checked says what was searched.
 	Redacted []string `json:"redacted,omitempty"`
 	Checked  string   `json:"checked"`
+	// Withheld says why Text is left out: a value of an identifying column
+	// is written in the file in a form that cannot be redacted in place (a
+	// YAML escape), though found in the policy's parsed text.
+	Withheld string `json:"withheld,omitempty"`
 }
 
 // Formula is how one figure is computed, in plain text.
@@ -188,6 +193,11 @@ func (b *builder) appendix() {
 		pt := &PolicyText{Path: pol.Path, SHA256: pol.SHA256}
 		pt.Text, pt.Redacted = b.redactCols(string(pol.Text))
 		pt.Checked = b.scan.checked()
+		if cols := b.hiddenInText(pol); len(cols) > 0 {
+			pt.Text = ""
+			pt.Withheld = "a value of " + listNames(cols) + " is written in the policy file in a form veil cannot redact in place " +
+				"(a YAML escape or a folded line); the parsed text is redacted wherever the report shows it"
+		}
 		a.Policy = pt
 	}
 	a.Formulas = []Formula{}
@@ -287,10 +297,113 @@ func scanWords(s string) []string {
 	return w
 }
 
-// newPolicyScan prepares the scan of text against the identifying columns
-// of sc (nil when there is nothing to scan).
+// freeTexts returns the text written by people that the report may
+// show: the policy file, the previous report's copy of its policy (the
+// diff shows it), and the strings of the anonymize report (its reasons and
+// description come from a policy the report may not be given).
+func (b *builder) freeTexts() []string {
+	var texts []string
+	if b.in.Policy != nil {
+		if len(b.in.Policy.Text) > 0 {
+			texts = append(texts, string(b.in.Policy.Text))
+		}
+		// And the parsed strings, which the report shows: a YAML escape
+		// ("Ronald\x20Lawrence") hides a value from the file's words.
+		texts = appendStructStrings(texts, reflect.ValueOf(b.in.Policy))
+	}
+	if b.prev != nil && b.prev.Appendix.Policy != nil {
+		texts = append(texts, b.prev.Appendix.Policy.Text)
+	}
+	if b.anon != nil {
+		texts = appendStrings(texts, b.anon.Raw)
+	}
+	return texts
+}
+
+// hiddenInText returns the columns of values found in the policy's parsed
+// strings that no redaction of the file's text matches.
+func (b *builder) hiddenInText(pol *policies.Policy) []string {
+	raw := string(pol.Text)
+	parsed := appendStructStrings(nil, reflect.ValueOf(pol))
+	var cols []string
+	for _, r := range b.redactors() {
+		if r.re.MatchString(raw) {
+			continue
+		}
+		for _, s := range parsed {
+			if r.re.MatchString(s) {
+				for _, c := range r.cols {
+					if !slices.Contains(cols, c) {
+						cols = append(cols, c)
+					}
+				}
+				break
+			}
+		}
+	}
+	slices.Sort(cols)
+	return cols
+}
+
+// appendStructStrings appends every string held in v's exported fields,
+// its slices and maps.
+func appendStructStrings(out []string, v reflect.Value) []string {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			out = appendStructStrings(out, v.Elem())
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				out = appendStructStrings(out, v.Field(i))
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			break // the file's bytes, added as text above
+		}
+		for i := 0; i < v.Len(); i++ {
+			out = appendStructStrings(out, v.Index(i))
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			out = appendStructStrings(out, iter.Value())
+		}
+	case reflect.String:
+		out = append(out, v.String())
+	}
+	return out
+}
+
+// appendStrings appends every string held in v, a decoded JSON value.
+func appendStrings(out []string, v any) []string {
+	switch x := v.(type) {
+	case string:
+		out = append(out, x)
+	case []any:
+		for _, e := range x {
+			out = appendStrings(out, e)
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			out = appendStrings(out, x[k])
+		}
+	}
+	return out
+}
+
+// newPolicyScan prepares the scan of the free texts against the
+// identifying columns of sc (nil when there is nothing to scan).
 func (b *builder) newPolicyScan() *policyScan {
-	if b.in.Policy == nil || len(b.in.Policy.Text) == 0 {
+	texts := b.freeTexts()
+	if len(texts) == 0 {
 		return nil
 	}
 	s := &policyScan{seed: b.opt.Seed, cands: map[uint64]string{}, found: map[string]map[string]bool{}}
@@ -300,7 +413,15 @@ func (b *builder) newPolicyScan() *policyScan {
 			s.names = append(s.names, c.Name)
 		}
 	}
-	words := scanWords(string(b.in.Policy.Text))
+	for _, text := range texts {
+		s.addCandidates(text)
+	}
+	return s
+}
+
+// addCandidates adds the word runs of text to the values looked for.
+func (s *policyScan) addCandidates(text string) {
+	words := scanWords(text)
 	for i := range words {
 		for n := 1; n <= scanMaxWords && i+n <= len(words); n++ {
 			run := strings.Join(words[i:i+n], " ")
@@ -314,7 +435,6 @@ func (b *builder) newPolicyScan() *policyScan {
 			}
 		}
 	}
-	return s
 }
 
 // trimRun strips the punctuation and symbols that prose puts before and
@@ -370,21 +490,27 @@ func (r scanReader) Read() (*dataset.Record, error) {
 	return rec, err
 }
 
-// redactCols replaces every word run of text found among the identifying
-// columns' values and returns the columns concerned.
-func (b *builder) redactCols(text string) (string, []string) {
+// redactor replaces one value found in the free texts.
+type redactor struct {
+	re   *regexp.Regexp
+	repl string
+	cols []string
+}
+
+// redactors are the replacements of the values found, longest first so
+// that a run is replaced before a word inside it; built once, after the
+// original was read.
+func (b *builder) redactors() []redactor {
 	if b.scan == nil || len(b.scan.found) == 0 {
-		return text, nil
+		return nil
+	}
+	if b.redacts != nil {
+		return b.redacts
 	}
 	runs := make([]string, 0, len(b.scan.found))
-	colSet := map[string]bool{}
-	for run, cols := range b.scan.found {
+	for run := range b.scan.found {
 		runs = append(runs, run)
-		for c := range cols {
-			colSet[c] = true
-		}
 	}
-	// Longest first, so that a run is replaced before a word inside it.
 	slices.SortFunc(runs, func(x, y string) int {
 		if len(x) != len(y) {
 			return len(y) - len(x)
@@ -404,9 +530,24 @@ func (b *builder) redactCols(text string) (string, []string) {
 		// The run's words, separated as the text separates them, and not
 		// part of a longer word or number.
 		re := regexp.MustCompile(`(^|[^\p{L}\p{N}])` + strings.Join(words, `[\s{}\[\],"'#]+`) + `(:?)($|[^\p{L}\p{N}])`)
-		repl := "${1}[redacted: a value of " + strings.Join(cols, ", ") + "]${2}${3}"
+		b.redacts = append(b.redacts, redactor{re: re, repl: "${1}[redacted: a value of " + strings.Join(cols, ", ") + "]${2}${3}", cols: cols})
+	}
+	return b.redacts
+}
+
+// redactCols replaces every word run of text found among the identifying
+// columns' values and returns the columns concerned.
+func (b *builder) redactCols(text string) (string, []string) {
+	colSet := map[string]bool{}
+	for _, r := range b.redactors() {
+		if !r.re.MatchString(text) {
+			continue
+		}
+		for _, c := range r.cols {
+			colSet[c] = true
+		}
 		for {
-			next := re.ReplaceAllString(text, repl)
+			next := r.re.ReplaceAllString(text, r.repl)
 			if next == text {
 				break
 			}
@@ -425,6 +566,52 @@ func (b *builder) redactCols(text string) (string, []string) {
 func (b *builder) redact(s string) string {
 	t, _ := b.redactCols(s)
 	return t
+}
+
+// redactAll passes every string of the report through redact, the last
+// step of Build: whatever section quotes a free text (a recipient in a
+// recommended control, an anonymize report's reason, a line of the
+// previous policy in the diff), no value found in it is written.
+func (b *builder) redactAll() {
+	if len(b.redactors()) == 0 {
+		return
+	}
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.Struct:
+			for i := 0; i < v.NumField(); i++ {
+				if v.Type().Field(i).IsExported() {
+					walk(v.Field(i))
+				}
+			}
+		case reflect.Slice, reflect.Array:
+			for i := 0; i < v.Len(); i++ {
+				walk(v.Index(i))
+			}
+		case reflect.Map:
+			for _, k := range v.MapKeys() {
+				e := v.MapIndex(k)
+				if e.Kind() == reflect.Interface && !e.IsNil() {
+					e = e.Elem()
+				}
+				if e.Kind() == reflect.String {
+					if r := b.redact(e.String()); r != e.String() {
+						v.SetMapIndex(k, reflect.ValueOf(r).Convert(v.Type().Elem()))
+					}
+				}
+			}
+		case reflect.String:
+			if v.CanSet() {
+				v.SetString(b.redact(v.String()))
+			}
+		}
+	}
+	walk(reflect.ValueOf(b.r))
 }
 
 func sha256Hex(data []byte) string {

@@ -256,6 +256,7 @@ type builder struct {
 	// scan looks for identifying values in the policy's text (appendix.go);
 	// prev is the previous report (governance.go).
 	scan     *policyScan
+	redacts  []redactor // built from scan once the original is read
 	prev     *previousReport
 	prevInfo FileInfo
 }
@@ -320,6 +321,7 @@ func Build(ctx context.Context, in Inputs, opt Options) (*Report, error) {
 	b.scope()
 	b.governance()
 	b.controls()
+	b.redactAll()
 	b.r.Provenance.Finished = opt.Now().UTC()
 	return b.r, nil
 }

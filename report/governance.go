@@ -177,6 +177,9 @@ func (b *builder) policyDiff() *PolicyDiff {
 	case cur == nil:
 		d.Note = "this report was made without a policy: no diff"
 		return d
+	case cur.Withheld != "" || p.Appendix.Policy.Withheld != "":
+		d.Note = "a policy text is withheld (see the appendix): no diff"
+		return d
 	}
 	d.Comparable = true
 	a, c := splitLines(p.Appendix.Policy.Text), splitLines(cur.Text)

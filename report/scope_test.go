@@ -408,6 +408,8 @@ columns:
   sex: {role: quasi, action: keep}
 release:
   attacker: "knows user12@example.org"
+  model: partner
+  recipients: [Person 1020]
 `
 	polPath := filepath.Join(dir, "p.yaml")
 	os.WriteFile(polPath, []byte(polText), 0o644)
@@ -415,18 +417,35 @@ release:
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := report.Build(context.Background(), report.Inputs{Original: report.Source{Path: orig}, Released: report.Source{Path: rel}, Policy: pol}, fixedOptions())
+	// The previous report's policy (shown in the diff) and an anonymize
+	// report's reasons quote values of this original too.
+	prev := filepath.Join(dir, "prev.json")
+	os.WriteFile(prev, []byte(`{"schema": "veil.report/v1", "appendix": {"policy": {"text": "reviewer: Person 1030\n"}}}`), 0o644)
+	anon := []byte(`{"columns": [{"name": "name", "role": "direct", "action": "drop", "reason": "asked by user20@example.org"},
+		{"name": "email", "role": "direct", "action": "drop"}, {"name": "age", "role": "quasi", "action": "keep"}, {"name": "sex", "role": "quasi", "action": "keep"}]}`)
+	r, err := report.Build(context.Background(), report.Inputs{Original: report.Source{Path: orig}, Released: report.Source{Path: rel}, Policy: pol,
+		PreviousReport: prev}, fixedOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rNoPolicy, err := report.Build(context.Background(), report.Inputs{Original: report.Source{Path: orig}, Released: report.Source{Path: rel},
+		AnonReportJSON: anon}, fixedOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
 	js, _ := report.MarshalJSON(r)
 	var page bytes.Buffer
 	report.WriteHTML(&page, r)
+	js2, _ := report.MarshalJSON(rNoPolicy)
+	report.WriteHTML(&page, rNoPolicy)
 	for _, v := range []string{"user7@example.org", "user12@example.org", "Jane Q. Doe", "Q. Doe", "Person 1003",
-		"Person 1010", "user15@example.org", "user16@example.org"} {
-		if bytes.Contains(js, []byte(v)) || bytes.Contains(page.Bytes(), []byte(v)) {
-			t.Errorf("the report holds %q, a value of a direct identifier quoted in the policy", v)
+		"Person 1010", "user15@example.org", "user16@example.org", "Person 1020", "Person 1030", "user20@example.org"} {
+		if bytes.Contains(js, []byte(v)) || bytes.Contains(js2, []byte(v)) || bytes.Contains(page.Bytes(), []byte(v)) {
+			t.Errorf("the report holds %q, a value of a direct identifier quoted in a free text", v)
 		}
+	}
+	if !bytes.Contains(js2, []byte("asked by [redacted: a value of email]")) {
+		t.Errorf("the anonymize report's reason is not shown redacted:\n%s", js2)
 	}
 	if got := r.Appendix.Policy.Redacted; len(got) != 2 || got[0] != "email" || got[1] != "name" {
 		t.Errorf("Redacted = %v, want [email name]", got)
@@ -438,8 +457,30 @@ release:
 	if !strings.Contains(r.Appendix.Policy.Text, "Contact [redacted: a value of name]. Mail ([redacted: a value of email]); or <[redacted: a value of email]>;") {
 		t.Errorf("values against punctuation not redacted in place:\n%s", r.Appendix.Policy.Text)
 	}
-	if strings.Count(r.Appendix.Policy.Text, "[redacted: a value of") != 7 {
-		t.Errorf("want 7 redactions:\n%s", r.Appendix.Policy.Text)
+	if strings.Count(r.Appendix.Policy.Text, "[redacted: a value of") != 8 {
+		t.Errorf("want 8 redactions:\n%s", r.Appendix.Policy.Text)
+	}
+
+	// A YAML escape hides a value from the file's words; the report shows
+	// the parsed text redacted and withholds the file's.
+	escPath := filepath.Join(dir, "esc.yaml")
+	os.WriteFile(escPath, []byte(polText+"  purpose: \"asked by Person\\x201040\"\n"), 0o644)
+	esc, err := policies.Parse(escPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r3, err := report.Build(context.Background(), report.Inputs{Original: report.Source{Path: orig}, Released: report.Source{Path: rel}, Policy: esc}, fixedOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	js3, _ := report.MarshalJSON(r3)
+	for _, v := range []string{"Person 1040", `Person\\x201040`, "user7@example.org"} {
+		if bytes.Contains(js3, []byte(v)) {
+			t.Errorf("the report holds %q with an escaped value in the policy", v)
+		}
+	}
+	if r3.Appendix.Policy.Withheld == "" || r3.Appendix.Policy.Text != "" || !bytes.Contains(js3, []byte("asked by [redacted: a value of name]")) {
+		t.Errorf("escaped value: appendix %+v; want the text withheld and the purpose redacted", r3.Appendix.Policy)
 	}
 }
 
