@@ -43,11 +43,13 @@ type FileInfo struct {
 	Rows   int64  `json:"rows"`
 }
 
-// PolicyInfo identifies the policy.
+// PolicyInfo identifies the policy. Its free text (description, reasons)
+// is not copied: people write what they like there, a value of an
+// identifying column included, and only veil report, which reads the
+// original, can look for one; it takes them from the policy.
 type PolicyInfo struct {
-	Path        string `json:"path"`
-	SHA256      string `json:"sha256"`
-	Description string `json:"description,omitempty"`
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
 }
 
 // ColumnReport is what happened to one input column.
@@ -64,8 +66,7 @@ type ColumnReport struct {
 	Parameters map[string]any `json:"parameters,omitempty"`
 	// KeyID is the public fingerprint of the column's key (first 8 hex of
 	// its SHA-256).
-	KeyID  string `json:"key_id,omitempty"`
-	Reason string `json:"reason,omitempty"`
+	KeyID string `json:"key_id,omitempty"`
 	// OutputKind is the column's kind in the output; empty when dropped.
 	OutputKind string `json:"output_kind,omitempty"`
 	// Counts over the rows written: non-null values read, values the
@@ -107,7 +108,7 @@ type DPColumn struct {
 }
 
 func newReport(p *policies.Policy) *Report {
-	return &Report{Schema: ReportSchema, Policy: PolicyInfo{Path: p.Path, SHA256: p.SHA256, Description: p.Description}}
+	return &Report{Schema: ReportSchema, Policy: PolicyInfo{Path: p.Path, SHA256: p.SHA256}}
 }
 
 // Technique returns the WP29 Opinion 05/2014 technique class of a column's
@@ -244,7 +245,7 @@ func (r *Report) finish(pl *Plan, read, written int64) {
 	for _, cp := range pl.all {
 		c := cp.col
 		cr := ColumnReport{Name: cp.name, Role: string(c.Role), Action: string(c.Action), Default: cp.defaulted,
-			Technique: Technique(c), Parameters: parameters(pl.policy, c), KeyID: cp.keyID, Reason: c.Reason,
+			Technique: Technique(c), Parameters: parameters(pl.policy, c), KeyID: cp.keyID,
 			ValuesIn: cp.valuesIn, ValuesChanged: cp.changed, NullsIn: cp.nullsIn, NullsWritten: cp.nullsOut}
 		if c.Action != policies.ActionDrop {
 			cr.OutputKind = cp.outKind.String()
