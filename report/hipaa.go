@@ -206,13 +206,19 @@ var (
 	// finerThanYear matches a month or a day next to a year: 2024-01,
 	// 2024/1/5, 05.01.2024, 1/5/2024, 2024-01-05T10:00. A range of years
 	// (1990-1994) does not match.
-	finerThanYear = regexp.MustCompile(`\d{4}[-/.]\d{1,2}(\D|$)|(^|\D)\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}`)
-	numberRE      = regexp.MustCompile(`\d+(\.\d+)?`)
+	// A date with more than its year: year-month or a full date in the
+	// usual orders, month and year ("01/1996", "Jan 1996", "1996 Jan"), a
+	// quarter or an ISO week.
+	finerThanYear = regexp.MustCompile(`\d{4}[-/.]\d{1,2}(\D|$)|(^|\D)\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|(^|\D)\d{1,2}[-/.]\d{4}(\D|$)` +
+		`|(?i)(^|[^a-z])(jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[a-z]*\.?[\s,/-]*\d{4}` +
+		`|(?i)\d{4}[\s,/-]*(jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])` +
+		`|(?i)\d{4}[\s-]?[qw]\d|(?i)(^|[^a-z])q[1-4][\s-]?\d{4}`)
+	numberRE = regexp.MustCompile(`\d+(\.\d+)?`)
 )
 
 // Residual findings.
 const (
-	zipDigits     = "ZIP codes with more than 3 digits"
+	zipDigits     = "ZIP codes showing more than their first 3 digits"
 	zipRestricted = "restricted 3-digit ZIP prefixes not changed to 000"
 	datesFiner    = "dates finer than a year"
 	agesOver89    = "ages over 89 not grouped as 90 or older"
@@ -228,7 +234,7 @@ func residualCheck(letter string, c ColumnRow, t Treatment) *valueCheck {
 	switch letter {
 	case "B":
 		if entity == "POSTAL_CODE" || hasHint(c.Name, []string{"zip", "zipcode", "zip_code", "postcode", "postal", "postal_code", "plz"}) != "" {
-			return &valueCheck{text: zipResidual, num: func(v float64) string { return zipResidual(strconv.FormatFloat(v, 'f', -1, 64)) },
+			return &valueCheck{text: zipResidual, num: zipResidualNum,
 				ok: "at most 3 digits, no restricted prefix but 000"}
 		}
 	case "C":
@@ -256,26 +262,38 @@ func residualCheck(letter string, c ColumnRow, t Treatment) *valueCheck {
 }
 
 // zipResidual says whether a released ZIP value holds more than its first
-// 3 digits, or a restricted 3-digit prefix not changed to 000.
+// 3 digits, or a restricted 3-digit prefix not changed to 000. Safe Harbor
+// keeps the initial three digits only: a value whose digits do not all
+// stand at its start ("**044", the last three) shows other digits.
 func zipResidual(v string) string {
-	var digits []byte
-	for i := 0; i < len(v); i++ {
-		if v[i] >= '0' && v[i] <= '9' {
-			digits = append(digits, v[i])
-		}
+	v = strings.TrimSpace(v)
+	lead := 0
+	for lead < len(v) && v[lead] >= '0' && v[lead] <= '9' {
+		lead++
 	}
-	if len(digits) > 3 {
+	if strings.IndexFunc(v[lead:], func(r rune) bool { return r >= '0' && r <= '9' }) >= 0 {
 		return zipDigits
 	}
-	if len(digits) == 0 {
-		return ""
+	if lead > 3 {
+		return zipDigits
 	}
-	// A numeric column drops leading zeros: 36 is the prefix 036.
-	p := strings.Repeat("0", 3-len(digits)) + string(digits)
-	if slices.Contains(restrictedZIP3, p) {
+	// Fewer than 3 digits of a text value cover several 3-digit areas.
+	if lead == 3 && slices.Contains(restrictedZIP3, v[:3]) {
 		return zipRestricted
 	}
 	return ""
+}
+
+// zipResidualNum is zipResidual for a ZIP stored as a number, which drops
+// leading zeros: 36 is the prefix 036, 1234 the ZIP 01234.
+func zipResidualNum(v float64) string {
+	if v != math.Trunc(v) || v < 0 {
+		return zipDigits
+	}
+	if v >= 1000 {
+		return zipDigits
+	}
+	return zipResidual(fmt.Sprintf("%03d", int(v)))
 }
 
 // dateResidual says whether a released date value is finer than a year.

@@ -137,6 +137,15 @@ func TestHIPAAResiduals(t *testing.T) {
 		{"day first", "000**", "05.04.2023", "90+", map[string]string{"C": "found"}},
 		{"age 95", "000**", "2023", "95", map[string]string{"B": "none", "C": "found"}},
 		{"band above 89", "000**", "2023", "90-94", map[string]string{"C": "found"}},
+		// Safe Harbor keeps a ZIP's initial 3 digits only, and a date's
+		// year only.
+		{"zip's last digits", "**044", "2023", "90+", map[string]string{"B": "found"}},
+		{"zip's middle digits", "1*23*", "2023", "90+", map[string]string{"B": "found"}},
+		{"month and year", "000**", "04/2023", "90+", map[string]string{"C": "found"}},
+		{"month name", "000**", "Apr 2023", "90+", map[string]string{"C": "found"}},
+		{"year then month name", "000**", "2023 April", "90+", map[string]string{"C": "found"}},
+		{"quarter", "000**", "2023-Q2", "90+", map[string]string{"C": "found"}},
+		{"year range", "000**", "2020-2024", "90+", map[string]string{"C": "none"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := build(t, header, orig, release(tc.zip, tc.date, tc.age))

@@ -494,7 +494,7 @@ columns:
 		want map[string]string // letter -> words the status must hold
 	}{
 		{"safe", true, map[string]string{"A": "name: removed", "B": "zip: generalized", "C": "age: generalized", "D": "phone: removed", "F": "email: removed", "G": "ssn: removed", "R": "customer_id: removed", "E": "not found"}},
-		{"unsafe", false, map[string]string{"B": "more than 3 digits remain", "C": "ages over 89 not grouped as 90 or older remain"}},
+		{"unsafe", false, map[string]string{"B": "more than their first 3 digits remain", "C": "ages over 89 not grouped as 90 or older remain"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rel := release(tc.name+".csv", tc.safe)
