@@ -159,7 +159,7 @@ func (b *builder) synthNoise(d *DP) {
 			d.Measured = append(d.Measured, mn)
 		}
 	}
-	d.Conversion = conversion(*d.Epsilon, d.Delta, d.Rho, d.DomainDelta, sumRho)
+	d.Conversion, d.Unverified = conversion(*d.Epsilon, d.Delta, d.Rho, d.DomainDelta, sumRho)
 
 	// The sentence: the largest σ of the one-column counts (per column
 	// when the model records it, else the step's, which is their largest)
@@ -189,25 +189,33 @@ func (b *builder) synthNoise(d *DP) {
 // conversion says in words how the steps' ρ gives the release's (ε, δ),
 // and checks it: ρ-zCDP implies (ε, δ_ρ)-DP with δ_ρ from Canonne, Kamath
 // and Steinke (2020, Proposition 12); δ_ρ and the domain δ must fit in δ.
-func conversion(eps, delta, rho, domainDelta, sumRho float64) string {
+// unverified is set when they do not, or the steps do not add up to ρ.
+func conversion(eps, delta, rho, domainDelta, sumRho float64) (s string, unverified bool) {
 	if rho <= 0 {
-		return ""
+		return "", false
 	}
 	dRho := synth.CDPDelta(rho, eps)
-	s := fmt.Sprintf("The steps are measured in zero-concentrated differential privacy (zCDP), whose budgets ρ add up: total ρ = %s. ", trimFloat(roundSig(rho, 4)))
+	s = fmt.Sprintf("The steps are measured in zero-concentrated differential privacy (zCDP), whose budgets ρ add up: total ρ = %s. ", trimFloat(roundSig(rho, 4)))
 	if math.Abs(sumRho-rho) > 1e-6*rho {
 		s += fmt.Sprintf("(The steps listed add up to %s, not to the total: the model file is inconsistent.) ", trimFloat(roundSig(sumRho, 4)))
+		unverified = true
 	}
 	s += fmt.Sprintf("ρ-zCDP implies (ε, δ)-differential privacy (Canonne, Kamath and Steinke 2020, Proposition 12): ρ = %s gives ε = %s with δ = %s",
 		trimFloat(roundSig(rho, 4)), trimFloat(roundSig(eps, 4)), trimFloat(roundSig(dRho, 2)))
 	if domainDelta > 0 {
 		s += fmt.Sprintf("; another δ = %s covers category values released by noisy thresholding (a value held by a single row may pass the threshold)", trimFloat(domainDelta))
 	}
-	s += fmt.Sprintf(". Together: (ε = %s, δ = %s)-differential privacy, one row as the unit of privacy.", trimFloat(roundSig(eps, 4)), trimFloat(delta))
 	if dRho+domainDelta > delta*(1+1e-6) {
-		s += fmt.Sprintf(" Recomputed, ρ and the domain δ need δ = %s, more than the δ the model states: treat the stated guarantee as unverified.", trimFloat(roundSig(dRho+domainDelta, 3)))
+		unverified = true
+		s += fmt.Sprintf(". The model states (ε = %s, δ = %s)-differential privacy, but recomputed, ρ and the domain δ need δ = %s, more than that: treat the stated guarantee as unverified.",
+			trimFloat(roundSig(eps, 4)), trimFloat(delta), trimFloat(roundSig(dRho+domainDelta, 3)))
+		return s, unverified
 	}
-	return s
+	s += fmt.Sprintf(". Together: (ε = %s, δ = %s)-differential privacy, one row as the unit of privacy.", trimFloat(roundSig(eps, 4)), trimFloat(delta))
+	if unverified {
+		s += " Since the steps do not add up, treat the stated guarantee as unverified."
+	}
+	return s, unverified
 }
 
 // marginalNoise sets the error bars of the categorical marginals of a DP

@@ -426,6 +426,9 @@ type DP struct {
 	// plain-language sentence on the noise (±N with 95% probability).
 	Conversion string       `json:"conversion,omitempty"`
 	Plain      string       `json:"plain,omitempty"`
+	// Unverified is set when the recomputed conversion needs a larger δ
+	// than the one stated: the stated guarantee is not claimed.
+	Unverified bool `json:"unverified,omitempty"`
 	Split      []BudgetPart `json:"split"`
 	// Measured lists the marginals a DP model measured with noise.
 	Measured []MeasuredNoise `json:"measured,omitempty"`

@@ -86,7 +86,8 @@ func (b *builder) missesSentence() string {
 	for _, g := range []struct {
 		risk string
 		figs []Figure
-	}{{"singling out", p.SinglingOut.Figures}, {"linkability", p.Linkability.Figures}, {"inference", p.Inference.Figures}, {"differential privacy", p.DP.Figures}} {
+	}{{"singling out", p.SinglingOut.Figures}, {"linkability", p.Linkability.Figures}, {"inference", p.Inference.Figures},
+		{"membership", membershipFigures(p.Membership)}, {"differential privacy", p.DP.Figures}} {
 		var miss []string
 		for _, f := range g.figs {
 			if f.Meets == nil {
@@ -116,6 +117,15 @@ func (b *builder) missesSentence() string {
 	return "Privacy figures that miss their reference or the policy's target: " + strings.Join(groups, "; ") + "."
 }
 
+// membershipFigures returns the membership inference's figures (none when
+// it was not run).
+func membershipFigures(m *Membership) []Figure {
+	if m == nil {
+		return nil
+	}
+	return m.Figures
+}
+
 // lowerFirst lowercases a label's first letter unless it starts an
 // acronym ("DCR baseline protection" stays).
 func lowerFirst(s string) string {
@@ -142,8 +152,13 @@ func targetWord(source string) string {
 // met; or none.
 func (b *builder) guaranteeSentence() string {
 	var have []string
+	var dpNote string
 	d := b.r.Privacy.DP
-	if d.Epsilon != nil {
+	if d.Epsilon != nil && d.Unverified {
+		dpNote = fmt.Sprintf("the %s states differential privacy with ε = %s, but its own figures do not add up to it (see the budget): unverified, not claimed here",
+			d.Source, trimFloat(roundSig(*d.Epsilon, 3)))
+	}
+	if d.Epsilon != nil && !d.Unverified {
 		g := fmt.Sprintf("(ε = %s", trimFloat(roundSig(*d.Epsilon, 3)))
 		if d.Delta > 0 {
 			g += fmt.Sprintf(", δ = %s", trimFloat(d.Delta))
@@ -171,6 +186,9 @@ func (b *builder) guaranteeSentence() string {
 			kNote = fmt.Sprintf("the policy states k-anonymity with k = %d, which could not be checked (no quasi-identifiers known)", k)
 		}
 	}
+	if dpNote != "" {
+		kNote = strings.TrimPrefix(strings.Join([]string{kNote, dpNote}, "; "), "; ")
+	}
 	var s string
 	if len(have) > 0 {
 		s = "Formal guarantee: " + strings.Join(have, "; and ")
@@ -180,7 +198,10 @@ func (b *builder) guaranteeSentence() string {
 		s += "."
 	} else {
 		why := "no differential privacy"
-		if b.r.Release == "synthetic" {
+		switch {
+		case dpNote != "":
+			why = "no verified differential privacy"
+		case b.r.Release == "synthetic":
 			why = "the synthetic model was fitted without differential privacy"
 		}
 		if kNote != "" {

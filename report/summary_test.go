@@ -142,3 +142,45 @@ func TestCoarseningCatchAll(t *testing.T) {
 		t.Errorf("declared rare bucket described as %q", desc)
 	}
 }
+
+// TestUnverifiedDPNotClaimed: a model whose ρ needs a larger δ than it
+// states (ρ = 0.02 at ε = 1 needs δ ≈ 8.8e-8, not 1e-9) gets no "Formal
+// guarantee" in the summary, and the conversion does not say "Together".
+func TestUnverifiedDPNotClaimed(t *testing.T) {
+	eps := 1.0
+	for _, tc := range []struct {
+		rho      float64
+		verified bool
+		sentence string
+		together bool
+	}{
+		{0.0149, true, "Formal guarantee: (ε = 1, δ = 1e-09)-differential privacy", true},
+		{0.02, false, "no verified differential privacy", false},
+	} {
+		b := &builder{r: &Report{Release: "synthetic"}, orig: &frame{rows: 1000}}
+		b.r.Privacy.DP = DP{Epsilon: &eps, Delta: 1e-9, Source: "synth model"}
+		b.synth = &synthModel{Raw: map[string]any{
+			"columns": []any{map[string]any{"name": "sex", "treatment": "model", "sigma": 1.2}},
+			"privacy": map[string]any{"rho": tc.rho, "budget": []any{map[string]any{"step": "1-way marginals", "rho": tc.rho, "sigma": 1.0}}},
+		}}
+		b.dpNoise()
+		d := b.r.Privacy.DP
+		g := b.guaranteeSentence()
+		if d.Unverified == tc.verified || !strings.Contains(g, tc.sentence) || strings.Contains(d.Conversion, "Together") != tc.together {
+			t.Errorf("ρ = %v: unverified %v, sentence %q, conversion %q", tc.rho, d.Unverified, g, d.Conversion)
+		}
+		if !tc.verified && strings.Contains(g, "Formal guarantee") {
+			t.Errorf("ρ = %v: an unverified guarantee is claimed: %q", tc.rho, g)
+		}
+	}
+}
+
+// TestMissesNameMembership: a membership AUC above its reference is among
+// the misses of the summary.
+func TestMissesNameMembership(t *testing.T) {
+	b := &builder{r: &Report{Release: "synthetic"}}
+	b.r.Privacy.Membership = &Membership{Figures: []Figure{newFigure("membership_auc", "Membership inference AUC", 0.601324, true, "<=", ref(0.6), "auc", "", "")}}
+	if m := b.missesSentence(); !strings.Contains(m, "membership: membership inference AUC 0.601") {
+		t.Errorf("misses sentence %q, want the membership AUC", m)
+	}
+}
