@@ -424,11 +424,11 @@ type DP struct {
 	DomainDelta float64 `json:"domain_delta,omitempty"`
 	// Conversion says in words how ρ maps to (ε, δ); Plain is the
 	// plain-language sentence on the noise (±N with 95% probability).
-	Conversion string       `json:"conversion,omitempty"`
-	Plain      string       `json:"plain,omitempty"`
+	Conversion string `json:"conversion,omitempty"`
+	Plain      string `json:"plain,omitempty"`
 	// Unverified is set when the recomputed conversion needs a larger δ
 	// than the one stated: the stated guarantee is not claimed.
-	Unverified bool `json:"unverified,omitempty"`
+	Unverified bool         `json:"unverified,omitempty"`
 	Split      []BudgetPart `json:"split"`
 	// Measured lists the marginals a DP model measured with noise.
 	Measured []MeasuredNoise `json:"measured,omitempty"`
