@@ -184,3 +184,18 @@ func TestMissesNameMembership(t *testing.T) {
 		t.Errorf("misses sentence %q, want the membership AUC", m)
 	}
 }
+
+// TestIsHIPAAPolicy: the template is recognised by the description it
+// writes, not by a mention of HIPAA.
+func TestIsHIPAAPolicy(t *testing.T) {
+	tpl := policies.LookupTemplate("hipaa-safe-harbor")
+	for desc, want := range map[string]bool{
+		tpl.Description:                   true,
+		"not a HIPAA Safe Harbor release": false,
+		"safe-harbor export":              false,
+	} {
+		if got := isHIPAAPolicy(&policies.Policy{Description: desc, Path: "hipaa.yaml"}); got != want {
+			t.Errorf("isHIPAAPolicy(%q) = %v, want %v", desc, got, want)
+		}
+	}
+}
