@@ -170,6 +170,19 @@ func newAttack(name string, cols []string, main, baseline AttackRate, control *A
 
 // attackData holds the tables the attacks use: seeded samples of the
 // training rows, holdout rows and synthetic rows, over the attacked columns.
+// minControlRows is the fewest holdout rows the control attacks and the
+// membership inference use; below, they are not measured.
+const minControlRows = 30
+
+// needHoldout says why a control was not measured: no holdout, or one too
+// small.
+func (b *builder) needHoldout() string {
+	if b.hold != nil && b.hold.rows < minControlRows {
+		return fmt.Sprintf("needs a --holdout of at least %d rows (this one has %d)", minControlRows, b.hold.rows)
+	}
+	return "needs --holdout"
+}
+
 type attackData struct {
 	rng              *rand.Rand
 	names            []string
@@ -258,6 +271,11 @@ func (b *builder) attacks(ctx context.Context) error {
 // and attacks rows of each real table to attack.
 func newAttackData(rng *rand.Rand, names []string, orig, hold, rel *frame, maxRows, attacks int) *attackData {
 	d := &attackData{rng: rng, names: names, attacks: attacks}
+	if hold != nil && hold.rows < minControlRows {
+		// A control on a handful of rows says nothing (a 1-row holdout
+		// gave an AUC interval of 0–0): measured as without one.
+		hold = nil
+	}
 	// Main and control attacks run on equally many real rows: a predicate
 	// is likelier to match exactly one row of a smaller table, so unequal
 	// sizes would show a difference that is not a leak (Anonymeter fits a
@@ -817,7 +835,7 @@ func (b *builder) attackFigures(so, link, inf []Attack, linkNote string) {
 		if i < len(so) {
 			a = &so[i]
 		}
-		p.SinglingOut.Figures = append(p.SinglingOut.Figures, attackFigure(id, label, soMeaning, a, "no column to attack"))
+		p.SinglingOut.Figures = append(p.SinglingOut.Figures, attackFigure(id, label, soMeaning, a, "no column to attack", b.needHoldout()))
 	}
 	var l *Attack
 	if len(link) > 0 {
@@ -827,7 +845,7 @@ func (b *builder) attackFigures(so, link, inf []Attack, linkNote string) {
 		linkNote = "no column to attack"
 	}
 	p.Linkability.Figures = append(p.Linkability.Figures, attackFigure("linkability_risk", "Linkability attack risk",
-		"Anonymeter: share of real people whose records in two sources (the quasi-identifiers split in two) an attacker joins through the same nearest synthetic row, beyond unseen real rows: 0 = no link the population would not give", l, linkNote))
+		"Anonymeter: share of real people whose records in two sources (the quasi-identifiers split in two) an attacker joins through the same nearest synthetic row, beyond unseen real rows: 0 = no link the population would not give", l, linkNote, b.needHoldout()))
 	var worst *Attack
 	for i := range inf {
 		if worst == nil || riskOrder(&inf[i]) > riskOrder(worst) {
@@ -839,7 +857,7 @@ func (b *builder) attackFigures(so, link, inf []Attack, linkNote string) {
 		label = "Inference attack risk (worst column: " + worst.Secret + ")"
 	}
 	p.Inference.Figures = append(p.Inference.Figures, attackFigure("inference_risk", label,
-		"Anonymeter: share of sensitive values guessed right from the nearest synthetic row on the other columns, beyond the same guess for unseen real rows: 0 = the release tells no more about its training rows than about anyone", worst, note))
+		"Anonymeter: share of sensitive values guessed right from the nearest synthetic row on the other columns, beyond the same guess for unseen real rows: 0 = the release tells no more about its training rows than about anyone", worst, note, b.needHoldout()))
 }
 
 // riskOrder orders inference results by risk, else by main success above
@@ -853,7 +871,7 @@ func riskOrder(a *Attack) float64 {
 
 // attackFigure is an evaluator's risk as a figure: not measured without a
 // control, with the main attack against the baseline in the note.
-func attackFigure(id, label, meaning string, a *Attack, why string) Figure {
+func attackFigure(id, label, meaning string, a *Attack, why, noControl string) Figure {
 	if a == nil {
 		return newFigure(id, label, 0, false, "<=", ref(refAttackRisk), "risk", meaning, why)
 	}
@@ -867,7 +885,7 @@ func attackFigure(id, label, meaning string, a *Attack, why string) Figure {
 	note = joinClauses(note, a.Note)
 	if a.Risk == nil {
 		if a.Control == nil {
-			note = "not measured: needs --holdout; " + note
+			note = "not measured: " + noControl + "; " + note
 		}
 		return newFigure(id, label, 0, false, "<=", ref(refAttackRisk), "risk", meaning, note)
 	}
@@ -886,7 +904,7 @@ func (b *builder) membership(d *attackData) {
 	const aucMeaning = "chance that a training row sits closer to the synthetic rows (DCR) than a holdout row: 0.5 = an attacker cannot tell who was in the training data, 1 = always can"
 	const advMeaning = "largest difference, over distance thresholds, between the share of training rows and of holdout rows the attacker calls members (max TPR − FPR): 0 = no membership signal"
 	if d == nil || d.controls == nil {
-		why := "not measured: needs --holdout (real rows kept out of the release)"
+		why := "not measured: " + b.needHoldout() + " (real rows kept out of the release)"
 		if d == nil {
 			why = "no column to attack"
 		}
@@ -1002,7 +1020,7 @@ func (b *builder) attackSentence() string {
 	s := fmt.Sprintf("An attack inferring %s from the nearest synthetic row guessed %s of training records right, %s a random-guessing baseline",
 		worst.Secret, pct(worst.Main.Rate), points(worst.Main, worst.Baseline))
 	if worst.Control == nil {
-		return s + "; whether this is more than it would guess of anyone in the population is not measured (needs --holdout)."
+		return s + "; whether this is more than it would guess of anyone in the population is not measured (" + b.needHoldout() + ")."
 	}
 	s += fmt.Sprintf(" and %s the same attack on holdout records", points(worst.Main, *worst.Control))
 	if worst.Risk != nil {

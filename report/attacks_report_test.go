@@ -32,19 +32,33 @@ func TestAttackFigures(t *testing.T) {
 	if err := os.WriteFile(model, []byte(`{"schema": "veil.synth-model/v1", "method": "test"}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	build := func(holdout bool) *report.Report {
+	tinyP := writeCSV(t, filepath.Join(dir, "tiny.csv"), header, hold[:5])
+	buildWith := func(holdout string) *report.Report {
 		opt := fixedOptions()
 		opt.Quasi = []string{"sex", "age", "race", "education"}
 		opt.Sensitive = []string{"salary-class"}
 		in := report.Inputs{Original: report.Source{Path: trainP}, Released: report.Source{Path: relP}, SynthModel: model}
-		if holdout {
-			in.Holdout = &report.Source{Path: holdP}
+		if holdout != "" {
+			in.Holdout = &report.Source{Path: holdout}
 		}
 		r, err := report.Build(context.Background(), in, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return r
+	}
+	build := func(holdout bool) *report.Report {
+		if holdout {
+			return buildWith(holdP)
+		}
+		return buildWith("")
+	}
+	// A 5-row holdout is too small for a control: not measured, saying so.
+	tiny := buildWith(tinyP)
+	for _, id := range []string{"membership_auc", "inference_risk"} {
+		if f := tiny.Figure(id); f == nil || f.Value != nil || !strings.Contains(f.Note, "at least 30 rows (this one has 5)") {
+			t.Errorf("%s with a 5-row holdout = %+v, want not measured for a holdout too small", id, f)
+		}
 	}
 
 	r := build(true)

@@ -247,7 +247,7 @@ func TestInferenceNoBetterThanBaseline(t *testing.T) {
 	if a.BeatsBaseline || a.Control != nil || a.Risk != nil {
 		t.Fatalf("inference = %+v, want no better than the baseline and no control without a holdout", a)
 	}
-	f := attackFigure("inference_risk", "x", "m", &a, "")
+	f := attackFigure("inference_risk", "x", "m", &a, "", "needs --holdout")
 	if f.Value != nil || !strings.Contains(f.Note, "needs --holdout") || !strings.Contains(f.Note, "not meaningful") {
 		t.Errorf("figure = value %v, note %q; want not measured, needs --holdout, not meaningful", f.Value, f.Note)
 	}
