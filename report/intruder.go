@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/veil-data/veil/internal/names"
 )
@@ -142,6 +143,16 @@ func (b *builder) intruder() {
 	}
 	worstUnique, worstExpected := -1.0, -1.0
 	var worstU, worstE string
+	local := ""
+	if !synthetic && b.localRecoding() {
+		// The lookup generalizes each original value as the release
+		// does, one generalization per value; local recoding gives the
+		// same value different ones in different rows.
+		local = "the release is locally recoded (" + b.anonAlgorithm() + "): a value is generalized differently in different rows, " +
+			"and the simulation's lookup assumes one generalization per value"
+		worstU, worstE = local, local
+		in.Note += " Not simulated for this release: " + local + "."
+	}
 	for _, src := range auxSources {
 		s := IntruderSource{Name: src.name, Holds: src.holds, Public: src.public, Shares: []string{}}
 		for _, n := range qi {
@@ -150,7 +161,9 @@ func (b *builder) intruder() {
 			}
 		}
 		s.Effort = effort(src, len(s.Shares))
-		if len(s.Shares) > 0 {
+		if len(s.Shares) > 0 && local != "" {
+			s.Note = "not simulated: " + local
+		} else if len(s.Shares) > 0 {
 			l := linkage(b.orig, b.rel, s.Shares)
 			s.Records = b.orig.rows
 			s.Matched, s.Unique = &l.matched, &l.unique
@@ -179,10 +192,36 @@ func (b *builder) intruder() {
 	*lf = append(*lf,
 		newFigure("linkage_unique", "Simulated linkage: records linked to a single released row", worstUnique, worstUnique >= 0, "<=", ref(refSampleUniques), "share",
 			"original records whose values of the quasi-identifiers an auxiliary source shares match exactly one released row (linkage simulation on a quasi-identifier subset, the original standing in for the source)",
-			"worst source: "+worstU+"; see the motivated-intruder section"),
+			sourceNote(local, worstU)+"; see the motivated-intruder section"),
 		newFigure("linkage_expected", "Simulated linkage: expected correct links", worstExpected, worstExpected >= 0, "<=", ref(refProsecutorAvg), "share",
 			"chance that such a link is to the person's own row, averaged over original records (1/number of candidates, journalist-style); reference: EMA Policy 0070's 0.09",
-			"worst source: "+worstE))
+			sourceNote(local, worstE)))
+}
+
+func sourceNote(local, worst string) string {
+	if local != "" {
+		return "not measured: " + local
+	}
+	return "worst source: " + worst
+}
+
+// anonAlgorithm is the privacy algorithm the anonymize report names
+// ("optimal", "mondrian", "optimal+local"), or "".
+func (b *builder) anonAlgorithm() string {
+	if b.anon == nil {
+		return ""
+	}
+	if p, ok := b.anon.Raw["privacy"].(map[string]any); ok {
+		return getStr(p, "algorithm")
+	}
+	return ""
+}
+
+// localRecoding reports whether the anonymize report says the release was
+// locally recoded (Mondrian, or optimal with local recoding).
+func (b *builder) localRecoding() bool {
+	a := b.anonAlgorithm()
+	return a == "mondrian" || strings.Contains(a, "local")
 }
 
 // linked is the outcome of a linkage simulation.

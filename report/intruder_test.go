@@ -2,8 +2,10 @@ package report_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -170,6 +172,33 @@ func TestIntruderSectionNamesNoValues(t *testing.T) {
 	for _, w := range []string{"Simulation", "original table stands in", "Electoral roll", "journalist-style"} {
 		if !strings.Contains(sec, w) {
 			t.Errorf("the motivated-intruder section lacks %q", w)
+		}
+	}
+}
+
+// TestLinkageLocalRecoding: a release the anonymize report says is locally
+// recoded (Mondrian) gets no linkage figures: the lookup assumes one
+// generalization per value.
+func TestLinkageLocalRecoding(t *testing.T) {
+	header, orig := people(300, 12)
+	dir := t.TempDir()
+	in := report.Inputs{Original: report.Source{Path: writeCSV(t, filepath.Join(dir, "o.csv"), header, orig)},
+		Released:       report.Source{Path: writeCSV(t, filepath.Join(dir, "r.csv"), header, orig)},
+		AnonReportJSON: []byte(`{"privacy": {"algorithm": "mondrian"}}`)}
+	opt := fixedOptions()
+	opt.Quasi = []string{"zip", "age", "sex", "occupation"}
+	r, err := report.Build(context.Background(), in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"linkage_unique", "linkage_expected"} {
+		if f := r.Figure(id); f == nil || f.Value != nil || !strings.Contains(f.Note, "locally recoded (mondrian)") {
+			t.Errorf("%s of a Mondrian release = %+v, want not measured", id, f)
+		}
+	}
+	for _, s := range r.Intruder.Sources {
+		if s.Matched != nil || (len(s.Shares) > 0 && !strings.Contains(s.Note, "not simulated")) {
+			t.Errorf("source %s of a Mondrian release: %+v", s.Name, s)
 		}
 	}
 }
