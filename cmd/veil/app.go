@@ -672,7 +672,18 @@ func finishCommand(c *cli.Command) {
 	if c.Description == "" {
 		c.Description = c.Usage
 	}
-	c.Description += "\n\n" + exitStatusHelp
+	help := exitStatusHelp
+	if !hasFlag(c.Flags, "skip-if-done") {
+		// Only commands with --skip-if-done exit 99.
+		var keep []string
+		for _, l := range strings.Split(help, "\n") {
+			if !strings.Contains(l, "--skip-if-done") {
+				keep = append(keep, l)
+			}
+		}
+		help = strings.Join(keep, "\n")
+	}
+	c.Description += "\n\n" + help
 	for _, s := range c.Subcommands {
 		finishCommand(s)
 	}
