@@ -2,8 +2,10 @@ package report
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/veil-data/veil/internal/names"
 )
@@ -153,18 +155,39 @@ func (b *builder) intruder() {
 		worstU, worstE = local, local
 		in.Note += " Not simulated for this release: " + local + "."
 	}
-	for _, src := range auxSources {
-		s := IntruderSource{Name: src.name, Holds: src.holds, Public: src.public, Shares: []string{}}
+	shares := make([][]string, len(auxSources))
+	for i, src := range auxSources {
+		shares[i] = []string{}
 		for _, n := range qi {
 			if src.all || slices.ContainsFunc(kinds[n], func(k string) bool { return slices.Contains(src.kinds, k) }) {
-				s.Shares = append(s.Shares, n)
+				shares[i] = append(shares[i], n)
 			}
 		}
+	}
+	// The sources' simulations are independent: one goroutine each (a
+	// pass over both tables per source), results in source order.
+	links := make([]linked, len(auxSources))
+	if local == "" {
+		var wg sync.WaitGroup
+		slots := make(chan struct{}, runtime.GOMAXPROCS(0)) // each holds two key arrays and an index
+		for i := range auxSources {
+			if len(shares[i]) > 0 {
+				slots <- struct{}{}
+				wg.Go(func() {
+					defer func() { <-slots }()
+					links[i] = linkage(b.orig, b.rel, shares[i])
+				})
+			}
+		}
+		wg.Wait()
+	}
+	for i, src := range auxSources {
+		s := IntruderSource{Name: src.name, Holds: src.holds, Public: src.public, Shares: shares[i]}
 		s.Effort = effort(src, len(s.Shares))
 		if len(s.Shares) > 0 && local != "" {
 			s.Note = "not simulated: " + local
 		} else if len(s.Shares) > 0 {
-			l := linkage(b.orig, b.rel, s.Shares)
+			l := links[i]
 			s.Records = b.orig.rows
 			s.Matched, s.Unique = &l.matched, &l.unique
 			if synthetic {
