@@ -19,6 +19,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/veil-data/veil/internal/atomicfile"
+	"github.com/veil-data/veil/policies"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -54,14 +55,16 @@ func veilVersion() string {
 // env is what a command run shares: streams, logger, the summary being
 // built and the settings of the common flags.
 type env struct {
-	ctx      context.Context
-	stdin    io.Reader
-	stdout   io.Writer
-	stderr   io.Writer
-	log      *slog.Logger
-	summary  *summary
-	progress string // auto, always or never
-	started  time.Time
+	// usedPolicy is the policy the run parsed (parsePolicy).
+	usedPolicy *policies.Policy
+	ctx        context.Context
+	stdin      io.Reader
+	stdout     io.Writer
+	stderr     io.Writer
+	log        *slog.Logger
+	summary    *summary
+	progress   string // auto, always or never
+	started    time.Time
 
 	summaryFile    string
 	terminationLog string

@@ -8,7 +8,6 @@ import (
 
 	"github.com/veil-data/veil/anonymize"
 	"github.com/veil-data/veil/dataset"
-	"github.com/veil-data/veil/policies"
 )
 
 func newAnonymizeCommand(e *env) *cli.Command {
@@ -63,7 +62,7 @@ func runAnonymize(c *cli.Context, e *env) error {
 		inputs: []string{in, c.String("report-holdout")}, policy: c.String("policy"), primary: out}); err != nil {
 		return err
 	}
-	p, err := policies.Parse(c.String("policy"))
+	p, err := e.parsePolicy(c.String("policy"))
 	if err != nil {
 		return err
 	}

@@ -158,7 +158,7 @@ func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 	}
 	pol := req.policy
 	if pol == nil && req.policyPath != "" {
-		p, err := policies.Parse(req.policyPath)
+		p, err := e.parsePolicy(req.policyPath)
 		if err != nil {
 			return err
 		}

@@ -152,7 +152,7 @@ func synthSampleSpec(c *cli.Context) (runSpec, error) {
 }
 
 // fitOptions reads the fit flags.
-func fitOptions(c *cli.Context) (*synth.Options, *policies.Policy, error) {
+func fitOptions(c *cli.Context, e *env) (*synth.Options, *policies.Policy, error) {
 	o := &synth.Options{
 		Method: c.String("method"), Epsilon: c.Float64("epsilon"), Delta: c.Float64("delta"), Seed: c.Uint64("seed"),
 		MinCount: c.Int("min-count"), MaxCategories: c.Int("max-categories"), Bins: c.Int("bins"), MaxClique: c.Int("max-clique"),
@@ -165,7 +165,7 @@ func fitOptions(c *cli.Context) (*synth.Options, *policies.Policy, error) {
 	}
 	var pol *policies.Policy
 	if path := c.String("policy"); path != "" {
-		p, err := policies.Parse(path)
+		p, err := e.parsePolicy(path)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -180,7 +180,7 @@ func fitOptions(c *cli.Context) (*synth.Options, *policies.Policy, error) {
 
 // fitModel fits the model of input with the command's flags.
 func fitModel(c *cli.Context, e *env, in string) (*synth.Model, error) {
-	o, pol, err := fitOptions(c)
+	o, pol, err := fitOptions(c, e)
 	if err != nil {
 		return nil, err
 	}

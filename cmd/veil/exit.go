@@ -33,7 +33,7 @@ const exitStatusHelp = `EXIT STATUS:
    3    input data error (file, row, line and column named)
    4    privacy gate failed or privacy target not reachable
    5    utility gate failed
-   75   temporary I/O failure (disk full, busy): retry later
+   75   temporary failure (disk full, busy, policy changed during the run): retry later
    99   nothing to do: a matching manifest exists (--skip-if-done)
    130  interrupted (SIGINT); 143 terminated (SIGTERM)
    The last line on stdout is a JSON summary (schema veil.summary/v1).`
@@ -141,7 +141,7 @@ func isTempFail(err error) bool {
 			return true
 		}
 	}
-	return errors.Is(err, os.ErrDeadlineExceeded)
+	return errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, errInputChanged)
 }
 
 // isRenameBusy reports EBUSY from a rename: the target is a mount point,

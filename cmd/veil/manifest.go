@@ -363,8 +363,28 @@ func (e *env) tracked(spec func(*cli.Context) (runSpec, error), fn func(*cli.Con
 	})
 }
 
+// errInputChanged is an input that changed while veil ran: the manifest
+// would name content the run did not use. A temporary failure (exit 75):
+// rerun once the file stays put.
+var errInputChanged = errors.New("changed while veil ran; run again once it no longer changes")
+
+// parsePolicy reads the run's policy and remembers the hash of the bytes
+// it parsed, which the manifest must record.
+func (e *env) parsePolicy(path string) (*policies.Policy, error) {
+	p, err := policies.Parse(path)
+	if err == nil {
+		e.usedPolicy = p
+	}
+	return p, err
+}
+
 // writeManifest records this run's outputs beside the primary output.
 func (e *env) writeManifest(spec runSpec, ins []fileHash, pol *fileHash) error {
+	if u := e.usedPolicy; u != nil && pol != nil && samePath(u.Path, pol.Path) && u.SHA256 != pol.SHA256 {
+		// The manifest hashes the policy on the side: an edit between
+		// that read and the run's would record a policy not applied.
+		return fmt.Errorf("policy %s: %w", pol.Path, errInputChanged)
+	}
 	m := manifest{
 		Schema:     "veil.manifest/v1",
 		Command:    e.summary.Command,
