@@ -279,22 +279,27 @@ const (
 	scanMaxWords = 6
 )
 
-// scanSep separates words: white space and the YAML punctuation that
-// cannot be part of a plain scalar's word.
+// scanSep separates words: white space, YAML's punctuation, and what
+// glues a value to a prefix in prose ("mailto:", "id=", "ID:", "cust-",
+// "a/b", "(...)"). Values are split the same way, so "629-17-4972" is the
+// run "629 17 4972" on both sides. Letters, digits and the characters of
+// e-mail addresses and phone numbers (". @ + _") stay inside words.
 func scanSep(r rune) bool {
 	switch r {
-	case ' ', '\t', '\n', '\r', '{', '}', '[', ']', ',', '"', '\'', '#':
+	case ' ', '\t', '\n', '\r', '{', '}', '[', ']', ',', '"', '\'', '#',
+		':', '=', '&', '?', '/', '\\', ';', '(', ')', '<', '>', '!', '|', '-', '*', '~', '`':
 		return true
 	}
 	return false
 }
 
+// scanSepClass is scanSep as a regular expression class, for the redactor.
+const scanSepClass = `[\s{}\[\],"'#:=&?/\\;()<>!|\-*~` + "`" + `]`
+
+// scanWords splits s into words, lower-cased: a name typed in capitals
+// is the same value.
 func scanWords(s string) []string {
-	w := strings.FieldsFunc(s, scanSep)
-	for i, x := range w {
-		w[i] = strings.TrimSuffix(x, ":")
-	}
-	return w
+	return strings.FieldsFunc(strings.ToLower(s), scanSep)
 }
 
 // freeTexts returns the text written by people that the report may
@@ -455,10 +460,7 @@ func (s *policyScan) add(rec *dataset.Record) {
 			continue
 		}
 		s.values++
-		canon := v.Text
-		if strings.IndexFunc(canon, scanSep) >= 0 || strings.HasSuffix(canon, ":") {
-			canon = strings.Join(scanWords(canon), " ")
-		}
+		canon := strings.Join(scanWords(v.Text), " ")
 		if run, ok := s.cands[idHash(s.seed, canon)]; ok && run == canon {
 			if s.found[run] == nil {
 				s.found[run] = map[string]bool{}
@@ -529,7 +531,7 @@ func (b *builder) redactors() []redactor {
 		}
 		// The run's words, separated as the text separates them, and not
 		// part of a longer word or number.
-		re := regexp.MustCompile(`(^|[^\p{L}\p{N}])` + strings.Join(words, `[\s{}\[\],"'#]+`) + `(:?)($|[^\p{L}\p{N}])`)
+		re := regexp.MustCompile(`(?i)(^|[^\p{L}\p{N}])` + strings.Join(words, scanSepClass+`+`) + `(:?)($|[^\p{L}\p{N}])`)
 		b.redacts = append(b.redacts, redactor{re: re, repl: "${1}[redacted: a value of " + strings.Join(cols, ", ") + "]${2}${3}", cols: cols})
 	}
 	return b.redacts

@@ -204,12 +204,17 @@ var (
 	// finerThanYear matches a month or a day next to a year: 2024-01,
 	// 2024/1/5, 05.01.2024, 1/5/2024, 2024-01-05T10:00. A range of years
 	// (1990-1994) does not match.
-	// A date with more than its year: year-month or a full date in the
-	// usual orders, month and year ("01/1996", "Jan 1996", "1996 Jan"), a
-	// quarter or an ISO week.
-	finerThanYear = regexp.MustCompile(`\d{4}[-/.]\d{1,2}(\D|$)|(^|\D)\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|(^|\D)\d{1,2}[-/.]\d{4}(\D|$)` +
-		`|(?i)(^|[^a-z])(jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[a-z]*\.?[\s,/-]*\d{4}` +
+	// A date with more than its year: year and month (a valid month,
+	// so that a year band "1990-94" is not one) or a full date in the
+	// usual orders, with two- or four-digit years; a month name with a
+	// number ("Jan 96", "November 17, 1996", "1996 Jan"); compact
+	// "19960117" and "199601"; an ISO ordinal day "1996-317"; a quarter or
+	// an ISO week.
+	finerThanYear = regexp.MustCompile(`\d{4}[-/.](0?[1-9]|1[0-2])(\D|$)|(^|\D)\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}` +
+		`|(^|\D)(0?[1-9]|1[0-2])[-/.](\d{4}|\d{2})(\D|$)|(^|\D)\d{2}[-/.](0[1-9]|1[0-2])(\D|$)` +
+		`|(?i)(^|[^a-z])(jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[a-z]*\.?[\s,/'-]*\d` +
 		`|(?i)\d{4}[\s,/-]*(jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])` +
+		`|(^|\D)(1[89]|20)\d{2}(0[1-9]|1[0-2])(\d{2})?(\D|$)|\d{4}-\d{3}(\D|$)` +
 		`|(?i)\d{4}[\s-]?[qw]\d|(?i)(^|[^a-z])q[1-4][\s-]?\d{4}`)
 	numberRE = regexp.MustCompile(`\d+(\.\d+)?`)
 )
@@ -265,6 +270,17 @@ func residualCheck(letter string, c ColumnRow, t Treatment) *valueCheck {
 // stand at its start ("**044", the last three) shows other digits.
 func zipResidual(v string) string {
 	v = strings.TrimSpace(v)
+	if lo, hi, ok := zipRange(v); ok {
+		// A range is as coarse as the 3-digit areas it spans whole:
+		// "17000-17099" or "[17000, 17100)" is the area 170.
+		if lo%100 != 0 || hi-lo < 100 || (hi-lo)%100 != 0 {
+			return zipDigits
+		}
+		if hi-lo == 100 && slices.Contains(restrictedZIP3, fmt.Sprintf("%03d", lo/100)) {
+			return zipRestricted
+		}
+		return ""
+	}
 	lead := 0
 	for lead < len(v) && v[lead] >= '0' && v[lead] <= '9' {
 		lead++
@@ -280,6 +296,24 @@ func zipResidual(v string) string {
 		return zipRestricted
 	}
 	return ""
+}
+
+// zipRangeRE is a range of 5-digit ZIP codes: "17000-17099",
+// "[17000, 17100)", "[17000,17099]".
+var zipRangeRE = regexp.MustCompile(`^[\[(]?\s*(\d{5})\s*(?:-|–|,|\.\.)\s*(\d{5})\s*([\])\[]?)$`)
+
+// zipRange parses a range of ZIP codes as the half-open [lo, hi).
+func zipRange(v string) (lo, hi int, ok bool) {
+	m := zipRangeRE.FindStringSubmatch(v)
+	if m == nil {
+		return 0, 0, false
+	}
+	lo, _ = strconv.Atoi(m[1])
+	hi, _ = strconv.Atoi(m[2])
+	if m[3] != ")" && m[3] != "[" {
+		hi++ // an inclusive upper bound ("17000-17099", "[17000,17099]")
+	}
+	return lo, hi, hi > lo
 }
 
 // zipResidualNum is zipResidual for a ZIP stored as a number, which drops
@@ -308,8 +342,13 @@ func dateResidual(v string) string {
 func ageResidual(v string) string {
 	s := strings.TrimSpace(v)
 	low := strings.ToLower(s)
-	if strings.ContainsAny(s, "+≥>∞") || strings.Contains(low, "older") || strings.Contains(low, "inf") {
-		return ""
+	if strings.ContainsAny(s, "+≥>∞") || strings.HasSuffix(s, "-") {
+		return "" // 90+, ≥ 90, > 89, [90, ∞), 90-
+	}
+	for _, w := range []string{"older", "inf", "over", "plus", "more", "above"} {
+		if strings.Contains(low, w) {
+			return "" // 90 and over, 90 or older
+		}
 	}
 	nums := numberRE.FindAllStringIndex(s, -1)
 	if len(nums) == 0 {
@@ -320,8 +359,8 @@ func ageResidual(v string) string {
 	if err != nil {
 		return ""
 	}
-	if strings.HasPrefix(strings.TrimSpace(s[last[1]:]), ")") && len(nums) > 1 {
-		x-- // [80, 90) holds ages up to 89
+	if rest := strings.TrimSpace(s[last[1]:]); (strings.HasPrefix(rest, ")") || strings.HasPrefix(rest, "[")) && len(nums) > 1 {
+		x-- // [80, 90) and [80,90[ hold ages up to 89
 	}
 	if x > 89 {
 		return agesOver89

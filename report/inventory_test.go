@@ -146,6 +146,14 @@ func TestHIPAAResiduals(t *testing.T) {
 		{"year then month name", "000**", "2023 April", "90+", map[string]string{"C": "found"}},
 		{"quarter", "000**", "2023-Q2", "90+", map[string]string{"C": "found"}},
 		{"year range", "000**", "2020-2024", "90+", map[string]string{"C": "none"}},
+		{"year band", "000**", "2020-24", "90+", map[string]string{"C": "none"}},
+		{"two-digit year", "000**", "04/23", "90+", map[string]string{"C": "found"}},
+		{"month name and day", "000**", "April 5, 2023", "90+", map[string]string{"C": "found"}},
+		{"compact date", "000**", "d20230405", "90+", map[string]string{"C": "found"}},
+		{"zip range of one area", "10000-10099", "2023", "90+", map[string]string{"B": "none"}},
+		{"zip range inside an area", "10000-10049", "2023", "90+", map[string]string{"B": "found"}},
+		{"age group in words", "000**", "2023", "90 and over", map[string]string{"C": "none"}},
+		{"half-open band, French", "000**", "2023", "[80,90[", map[string]string{"C": "none"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := build(t, header, orig, release(tc.zip, tc.date, tc.age))

@@ -401,6 +401,7 @@ func TestPolicyTextRedacted(t *testing.T) {
 description: "Export; user7@example.org asked to be left out"
 # Jane Q. Doe (row 8) was checked by hand.
 # Prose puts punctuation against values: Contact Person 1010. Mail (user15@example.org); or <user16@example.org>;
+# Other case, glued prefixes: PERSON 1050, mailto:user21@example.org, see ?id=user22@example.org&x=1, name=Person 1052.
 columns:
   name: {role: direct, action: drop, reason: "e.g. Person 1003"}
   email: {role: direct, action: drop}
@@ -439,7 +440,8 @@ release:
 	js2, _ := report.MarshalJSON(rNoPolicy)
 	report.WriteHTML(&page, rNoPolicy)
 	for _, v := range []string{"user7@example.org", "user12@example.org", "Jane Q. Doe", "Q. Doe", "Person 1003",
-		"Person 1010", "user15@example.org", "user16@example.org", "Person 1020", "Person 1030", "user20@example.org"} {
+		"Person 1010", "user15@example.org", "user16@example.org", "Person 1020", "Person 1030", "user20@example.org",
+		"PERSON 1050", "user21@example.org", "user22@example.org", "Person 1052"} {
 		if bytes.Contains(js, []byte(v)) || bytes.Contains(js2, []byte(v)) || bytes.Contains(page.Bytes(), []byte(v)) {
 			t.Errorf("the report holds %q, a value of a direct identifier quoted in a free text", v)
 		}
@@ -457,8 +459,8 @@ release:
 	if !strings.Contains(r.Appendix.Policy.Text, "Contact [redacted: a value of name]. Mail ([redacted: a value of email]); or <[redacted: a value of email]>;") {
 		t.Errorf("values against punctuation not redacted in place:\n%s", r.Appendix.Policy.Text)
 	}
-	if strings.Count(r.Appendix.Policy.Text, "[redacted: a value of") != 8 {
-		t.Errorf("want 8 redactions:\n%s", r.Appendix.Policy.Text)
+	if strings.Count(r.Appendix.Policy.Text, "[redacted: a value of") != 12 {
+		t.Errorf("want 12 redactions:\n%s", r.Appendix.Policy.Text)
 	}
 
 	// A YAML escape hides a value from the file's words; the report shows
