@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/veil-data/veil/dataset"
 	"github.com/veil-data/veil/policies"
@@ -269,7 +270,8 @@ func residualCheck(letter string, c ColumnRow, t Treatment) *valueCheck {
 // keeps the initial three digits only: a value whose digits do not all
 // stand at its start ("**044", the last three) shows other digits.
 func zipResidual(v string) string {
-	v = strings.TrimSpace(v)
+	// A label before the code ("ZIP 170**") is not part of it.
+	v = strings.TrimLeftFunc(strings.TrimSpace(v), func(r rune) bool { return unicode.IsLetter(r) || unicode.IsSpace(r) || r == ':' })
 	if lo, hi, ok := zipRange(v); ok {
 		// A range is as coarse as the 3-digit areas it spans whole:
 		// "17000-17099" or "[17000, 17100)" is the area 170.

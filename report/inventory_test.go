@@ -152,6 +152,8 @@ func TestHIPAAResiduals(t *testing.T) {
 		{"compact date", "000**", "d20230405", "90+", map[string]string{"C": "found"}},
 		{"zip range of one area", "10000-10099", "2023", "90+", map[string]string{"B": "none"}},
 		{"zip range inside an area", "10000-10049", "2023", "90+", map[string]string{"B": "found"}},
+		{"labelled zip", "ZIP 100**", "2023", "90+", map[string]string{"B": "none"}},
+		{"labelled last digits", "ZIP: **044", "2023", "90+", map[string]string{"B": "found"}},
 		{"age group in words", "000**", "2023", "90 and over", map[string]string{"C": "none"}},
 		{"half-open band, French", "000**", "2023", "[80,90[", map[string]string{"C": "none"}},
 	} {
