@@ -314,7 +314,7 @@ func (b *builder) freeTexts() []string {
 		}
 		// And the parsed strings, which the report shows: a YAML escape
 		// ("Ronald\x20Lawrence") hides a value from the file's words.
-		texts = appendStructStrings(texts, reflect.ValueOf(b.in.Policy))
+		texts = appendStrings(texts, b.in.Policy)
 	}
 	if b.prev != nil && b.prev.Appendix.Policy != nil {
 		texts = append(texts, b.prev.Appendix.Policy.Text)
@@ -329,7 +329,7 @@ func (b *builder) freeTexts() []string {
 // strings that no redaction of the file's text matches.
 func (b *builder) hiddenInText(pol *policies.Policy) []string {
 	raw := string(pol.Text)
-	parsed := appendStructStrings(nil, reflect.ValueOf(pol))
+	parsed := appendStrings(nil, pol)
 	var cols []string
 	for _, r := range b.redactors() {
 		if r.re.MatchString(raw) {
@@ -350,57 +350,56 @@ func (b *builder) hiddenInText(pol *policies.Policy) []string {
 	return cols
 }
 
-// appendStructStrings appends every string held in v's exported fields,
-// its slices and maps.
-func appendStructStrings(out []string, v reflect.Value) []string {
+// visitStrings calls f on every string v holds: in exported fields,
+// slice and array elements (not byte slices: a file's bytes), map values
+// and through pointers and interfaces. A string that can be set (a field,
+// a slice element, a map value) is replaced by f's result when it differs.
+func visitStrings(v reflect.Value, f func(string) string) {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			out = appendStructStrings(out, v.Elem())
+			visitStrings(v.Elem(), f)
 		}
 	case reflect.Struct:
 		for i := 0; i < v.NumField(); i++ {
 			if v.Type().Field(i).IsExported() {
-				out = appendStructStrings(out, v.Field(i))
+				visitStrings(v.Field(i), f)
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		if v.Type().Elem().Kind() == reflect.Uint8 {
-			break // the file's bytes, added as text above
+			break
 		}
 		for i := 0; i < v.Len(); i++ {
-			out = appendStructStrings(out, v.Index(i))
+			visitStrings(v.Index(i), f)
 		}
 	case reflect.Map:
-		iter := v.MapRange()
-		for iter.Next() {
-			out = appendStructStrings(out, iter.Value())
+		for _, k := range v.MapKeys() {
+			e := v.MapIndex(k)
+			if e.Kind() == reflect.Interface && !e.IsNil() {
+				e = e.Elem()
+			}
+			if e.Kind() != reflect.String {
+				visitStrings(e, f)
+				continue
+			}
+			if r := f(e.String()); r != e.String() {
+				v.SetMapIndex(k, reflect.ValueOf(r).Convert(v.Type().Elem()))
+			}
 		}
 	case reflect.String:
-		out = append(out, v.String())
+		if r := f(v.String()); r != v.String() && v.CanSet() {
+			v.SetString(r)
+		}
 	}
-	return out
 }
 
-// appendStrings appends every string held in v, a decoded JSON value.
+// appendStrings appends every string v holds (see visitStrings).
 func appendStrings(out []string, v any) []string {
-	switch x := v.(type) {
-	case string:
-		out = append(out, x)
-	case []any:
-		for _, e := range x {
-			out = appendStrings(out, e)
-		}
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			out = appendStrings(out, x[k])
-		}
-	}
+	visitStrings(reflect.ValueOf(v), func(s string) string {
+		out = append(out, s)
+		return s
+	})
 	return out
 }
 
@@ -578,42 +577,7 @@ func (b *builder) redactAll() {
 	if len(b.redactors()) == 0 {
 		return
 	}
-	var walk func(v reflect.Value)
-	walk = func(v reflect.Value) {
-		switch v.Kind() {
-		case reflect.Pointer, reflect.Interface:
-			if !v.IsNil() {
-				walk(v.Elem())
-			}
-		case reflect.Struct:
-			for i := 0; i < v.NumField(); i++ {
-				if v.Type().Field(i).IsExported() {
-					walk(v.Field(i))
-				}
-			}
-		case reflect.Slice, reflect.Array:
-			for i := 0; i < v.Len(); i++ {
-				walk(v.Index(i))
-			}
-		case reflect.Map:
-			for _, k := range v.MapKeys() {
-				e := v.MapIndex(k)
-				if e.Kind() == reflect.Interface && !e.IsNil() {
-					e = e.Elem()
-				}
-				if e.Kind() == reflect.String {
-					if r := b.redact(e.String()); r != e.String() {
-						v.SetMapIndex(k, reflect.ValueOf(r).Convert(v.Type().Elem()))
-					}
-				}
-			}
-		case reflect.String:
-			if v.CanSet() {
-				v.SetString(b.redact(v.String()))
-			}
-		}
-	}
-	walk(reflect.ValueOf(b.r))
+	visitStrings(reflect.ValueOf(b.r), b.redact)
 }
 
 func sha256Hex(data []byte) string {
