@@ -390,30 +390,14 @@ func (d *Dir) Commit() error {
 
 // replaceDir renames the finished folder tmp to path, replacing an earlier
 // one of the same name when checkReplace allows it (else tmp is removed
-// and the old folder left as it is).
+// and the old folder left as it is): a transaction's commit of one folder.
 func replaceDir(path, tmp string) error {
-	var old string
-	if _, err := os.Stat(path); err == nil {
-		if err := checkReplace(path); err != nil {
-			os.RemoveAll(tmp)
-			return err
-		}
-		old = tmp + ".old"
-		if err := os.Rename(path, old); err != nil {
-			os.RemoveAll(tmp)
-			return fmt.Errorf("output %s: %w", path, err)
-		}
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		if old != "" {
-			os.Rename(old, path)
-		}
+	p, err := place(staged{path: path, tmp: tmp, dir: true})
+	if err != nil {
 		os.RemoveAll(tmp)
-		return fmt.Errorf("output %s: %w", path, err)
+		return err
 	}
-	if old != "" {
-		os.RemoveAll(old)
-	}
+	p.forget()
 	return syncPath(filepath.Dir(path))
 }
 
