@@ -484,6 +484,41 @@ release:
 	if r3.Appendix.Policy.Withheld == "" || r3.Appendix.Policy.Text != "" || !bytes.Contains(js3, []byte("asked by [redacted: a value of name]")) {
 		t.Errorf("escaped value: appendix %+v; want the text withheld and the purpose redacted", r3.Appendix.Policy)
 	}
+
+	// A YAML anchor quotes a value once in the file and the alias repeats it
+	// wherever it is used, merge keys included: each place is redacted.
+	aliasPath := filepath.Join(dir, "alias.yaml")
+	os.WriteFile(aliasPath, []byte(`version: 1
+columns:
+  name: &dropped {role: direct, action: drop, reason: &who "asked by Person 1041"}
+  email: {<<: *dropped}
+  age: {role: quasi, action: keep}
+  sex: {role: quasi, action: keep}
+release:
+  attacker: *who
+governance:
+  reviewer: &rev user41@example.org
+  board: *rev
+`), 0o644)
+	alias, err := policies.Parse(aliasPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r4, err := report.Build(context.Background(), report.Inputs{Original: report.Source{Path: orig}, Released: report.Source{Path: rel}, Policy: alias}, fixedOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	js4, _ := report.MarshalJSON(r4)
+	page.Reset()
+	report.WriteHTML(&page, r4)
+	for _, v := range []string{"Person 1041", "user41@example.org"} {
+		if bytes.Contains(js4, []byte(v)) || bytes.Contains(page.Bytes(), []byte(v)) {
+			t.Errorf("the report holds %q, quoted through a YAML anchor and its aliases", v)
+		}
+	}
+	if n := bytes.Count(js4, []byte("[redacted: a value of")); n < 4 {
+		t.Errorf("want the anchored values redacted at the anchor and each alias (4 or more), got %d:\n%s", n, js4)
+	}
 }
 
 // section returns the HTML of the section with the given id.
