@@ -27,8 +27,12 @@ type colSample struct {
 	nonNull  int64    // non-null values in the column
 	distinct int64    // distinct values in the column (exact or estimated)
 	layout   string   // the date layout most sampled values parse with
-	now      time.Time
-	regions  []string
+	// ascending is set when the column is numeric and every value is
+	// above the one before it in file order (known only after a pass
+	// over a table): an auto-increment key, whatever its digits.
+	ascending bool
+	now       time.Time
+	regions   []string
 }
 
 func newColSample(name string, kind dataset.Kind, layout string, sample []string, nonNull, distinct int64, now time.Time, regions []string) *colSample {
@@ -55,8 +59,22 @@ func newColSample(name string, kind dataset.Kind, layout string, sample []string
 	return cs
 }
 
+// looseDateLayouts are date layouts read besides dataset.DateLayouts when
+// a column's values are checked as dates: days and months without their
+// leading zero (2.1.1985, 1/2/1985; Go's 2 and 1 read one or two digits)
+// and month names, as spreadsheets and hand entry write them.
+var looseDateLayouts = []string{"2.1.2006", "2/1/2006", "1/2/2006", "2-1-2006", "2 Jan 2006", "2 January 2006",
+	"Jan 2, 2006", "January 2, 2006", "2-Jan-2006", "2006-1-2"}
+
+// dateLayouts are the layouts bestDateLayout tries, in order.
+func dateLayouts() []string {
+	return slices.Concat(dataset.DateLayouts, dataset.TimestampLayouts, looseDateLayouts)
+}
+
 // bestDateLayout returns the date or timestamp layout with the most
-// successful parses among the sampled values (at least half of them), or "".
+// successful parses among the sampled values, or "" unless at least half
+// of them parse with one layout or another: an export merged from several
+// systems writes its dates in more than one format (see parseDate).
 func bestDateLayout(values []string, counts []int) string {
 	total := 0
 	for _, c := range counts {
@@ -66,25 +84,52 @@ func bestDateLayout(values []string, counts []int) string {
 		return ""
 	}
 	best, bestN := "", 0
-	layouts := append(append([]string(nil), dataset.DateLayouts...), dataset.TimestampLayouts...)
+	parsed := make([]bool, len(values))
+	layouts := dateLayouts()
 	for _, l := range layouts {
 		n := 0
 		for i, v := range values {
-			if len(v) < 6 || len(v) > 40 || !isDigit(v[0]) {
+			if len(v) < 6 || len(v) > 40 || !isDigit(v[0]) && !isUpper(v[0]) {
 				continue
 			}
 			if _, err := time.Parse(l, v); err == nil {
 				n += counts[i]
+				parsed[i] = true
 			}
 		}
 		if n > bestN {
 			best, bestN = l, n
 		}
 	}
-	if bestN*2 < total {
+	parsedN := 0
+	for i, ok := range parsed {
+		if ok {
+			parsedN += counts[i]
+		}
+	}
+	if parsedN*2 < total {
 		return ""
 	}
 	return best
+}
+
+// parseDate reads v with the column's layout, or else with any date
+// layout (not a timestamp one): dd/mm and mm/dd stay ambiguous for a value
+// such as 03/04/1985, which does not matter to the checks made on dates
+// (their year, an age, the spread of years).
+func parseDate(v, layout string) (time.Time, bool) {
+	if t, err := time.Parse(layout, v); err == nil {
+		return t, true
+	}
+	if len(v) < 6 || len(v) > 20 || !isDigit(v[0]) && !isUpper(v[0]) {
+		return time.Time{}, false
+	}
+	for _, l := range slices.Concat(dataset.DateLayouts, looseDateLayouts) {
+		if t, err := time.Parse(l, v); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // wilsonLB returns the lower bound of the 95 % Wilson score interval of a
@@ -112,13 +157,42 @@ func chanceLLR(v, m int, p0 float64) float64 {
 	return float64(v)*math.Log(p1/p0) + float64(m-v)*math.Log((1-p1)/(1-p0))
 }
 
+// chanceLLRFit is chanceLLR with p1 the observed pass rate v/m (the
+// maximum-likelihood estimate): the generalised likelihood-ratio test
+// that the column's pass rate is above chance, whatever it is.
+func chanceLLRFit(v, m int, p0 float64) float64 {
+	if m == 0 {
+		return 0
+	}
+	p1 := float64(v) / float64(m)
+	llr := 0.0
+	if v > 0 {
+		llr += float64(v) * math.Log(p1/p0)
+	}
+	if v < m {
+		llr += float64(m-v) * math.Log((1-p1)/(1-p0))
+	}
+	return llr
+}
+
 // Thresholds of the chance test and of the bands.
 const (
 	minLLR      = 10  // ≈ 5 Luhn passes or 3 mod-97 passes without a miss
 	minPassRate = 0.9 // v/m
-	bandHigh    = 0.85
-	bandMedium  = 0.5
-	bandLow     = 0.2
+	// minTypoRate is the pass rate v/m down to which a checksum column is
+	// still taken for the entity, below high confidence: when most values
+	// of the shape validate and the rest fail by far more often than real
+	// identifiers do, the failures are typos (one wrong digit fails every
+	// checksum used here) of identifiers that are personal data all the
+	// same. Chance pass rates are 1 to 10 %, so a majority of passes is
+	// never chance once the test below holds.
+	minTypoRate = 0.5
+	// typoCap keeps such a column below the high band: it is proposed
+	// for review, not applied blindly.
+	typoCap    = 0.84
+	bandHigh   = 0.85
+	bandMedium = 0.5
+	bandLow    = 0.2
 )
 
 // candidate is the scored evidence for one entity in one column.
@@ -190,11 +264,26 @@ func score(def *entityDef, cs *colSample) candidate {
 	// than the share among distinct values, so that one repeated default
 	// value cannot carry a column.
 	c := math.Min(wilsonLB(cand.v, cand.n), shareD)
-	passed := true
+	passed, typos := true, false
 	if def.chance > 0 {
 		cand.hasLLR = true
 		cand.llr = chanceLLR(cand.v, cand.m, def.chance)
-		passed = cand.llr > minLLR && cand.m > 0 && float64(cand.v)/float64(cand.m) >= minPassRate
+		rate := 0.0
+		if cand.m > 0 {
+			rate = float64(cand.v) / float64(cand.m)
+		}
+		passed = cand.llr > minLLR && cand.m > 0 && rate >= minPassRate
+		if !passed && rate >= minTypoRate && rate < minPassRate {
+			// The fixed p1 = 0.98 of chanceLLR reads a column with many
+			// typos as noise; test the observed rate against chance
+			// instead (the generalised test), and keep the column at
+			// medium confidence.
+			if llr := chanceLLRFit(cand.v, cand.m, def.chance); llr > minLLR {
+				cand.llr, passed, typos = llr, true, true
+				cand.note = fmt.Sprintf("%.0f %% of the values of the shape fail the %s check: read as typos of real identifiers, still personal data (review)",
+					100*(1-rate), def.validator)
+			}
+		}
 		if passed {
 			cand.sv = c
 		}
@@ -219,6 +308,9 @@ func score(def *entityDef, cs *colSample) candidate {
 	cand.conf = 1 - (1-cand.sv)*(1-0.5*snPos)
 	if nm.score < 0 {
 		cand.conf = math.Min(cand.conf, 0.3)
+	}
+	if typos {
+		cand.conf = math.Min(cand.conf, typoCap)
 	}
 	required := def.minShare
 	if !hinted && def.minShareBare > 0 {
@@ -342,8 +434,8 @@ func dobColumn(cs *colSample, valid []string, hinted bool) (float64, string) {
 	future := 0
 	ages := make([]float64, 0, len(valid))
 	for _, v := range valid {
-		t, err := time.Parse(cs.layout, v)
-		if err != nil {
+		t, ok := parseDate(v, cs.layout)
+		if !ok {
 			continue
 		}
 		if t.After(cs.now) {
@@ -584,13 +676,13 @@ func detect(cs *colSample) Detection {
 // key (see numericKey).
 func identifier(cs *colSample) (Detection, bool) {
 	nm := matchName(cs.tokens, cs.joined, idHints(), union(negID, negDirect))
-	if nm.negative != "" {
+	if nm.negative != "" || negIDCompound(cs.tokens) != "" {
 		return Detection{}, false // an order or invoice number: not a person's key
 	}
 	if nm.score <= 0 {
 		return numericKey(cs)
 	}
-	if cs.nonNull == 0 || cs.kind == dataset.Float {
+	if _, integral := integralValues(cs); cs.nonNull == 0 || cs.kind == dataset.Float && !integral {
 		return Detection{}, false
 	}
 	ratio := float64(cs.distinct) / float64(cs.nonNull)
@@ -605,36 +697,73 @@ func identifier(cs *colSample) (Detection, bool) {
 	return Detection{Role: RoleIdentifier, Entity: "RECORD_ID", Confidence: conf, Sensitivity: SensitivityModerate, Evidence: ev}, true
 }
 
-// numericKey recognises, without a name, an integer column whose sampled
-// values all have the same number of digits and either nearly all differ
-// (95 %, 6 digits or more) or have 9 digits or more and 20 distinct values
-// at least (an export with several rows per person: orders, visits): a
-// record key, or a national number or phone number stored as a number,
-// which no validator sees without its separators. Amounts and counts vary
-// in length and repeat; a column named like a time or a measure (epoch
-// seconds, amounts in cents) is left alone.
+// numericKey recognises, without a name, a number column whose values
+// are integers (or floats with a zero fraction only, 100234.0: integers
+// that went through a spreadsheet or a dataframe with missing values) and
+// that looks like a key: either every sampled value has the same number
+// of digits and either nearly all differ (95 %, 6 digits or more) or they
+// have 9 digits or more and 20 distinct values at least (an export with
+// several rows per person: orders, visits), or every value differs and
+// they rise in file order (an auto-increment key, 7, 138, 269... of any
+// length). That is a record key, or a national number or phone number
+// stored as a number, which no validator sees without its separators.
+// Amounts and counts vary in length, repeat and come in no order; a
+// column named like a time or a measure (epoch seconds, amounts in cents)
+// is left alone.
 func numericKey(cs *colSample) (Detection, bool) {
-	if cs.kind != dataset.Integer || cs.nonNull < 20 || cs.n < 20 {
+	if cs.nonNull < 20 || cs.n < 20 {
+		return Detection{}, false
+	}
+	values, ok := integralValues(cs)
+	if !ok {
 		return Detection{}, false
 	}
 	if matchName(cs.tokens, cs.joined, nil, negMeasure).negative != "" {
 		return Detection{}, false
 	}
-	digits := len(cs.values[0])
-	for _, v := range cs.values {
-		if len(v) != digits || v[0] == '-' {
-			return Detection{}, false
+	ratio := float64(min(cs.distinct, cs.nonNull)) / float64(cs.nonNull)
+	sameLength := true
+	for _, v := range values {
+		if len(v) != len(values[0]) || v[0] == '-' {
+			sameLength = false
+			break
 		}
 	}
-	ratio := float64(min(cs.distinct, cs.nonNull)) / float64(cs.nonNull)
-	unique := ratio >= 0.95 && len(cs.values)*20 >= cs.n*19 && digits >= 6
-	if !unique && (digits < 9 || len(cs.values) < 20) {
+	var reason string
+	digits := len(values[0])
+	switch {
+	case sameLength && (ratio >= 0.95 && len(cs.values)*20 >= cs.n*19 && digits >= 6 || digits >= 9 && len(cs.values) >= 20):
+		reason = fmt.Sprintf("integers of %d digits in every sampled value, %.0f %% distinct: a key or a national or phone number stored as a number", digits, 100*ratio)
+	case cs.ascending && cs.distinct == cs.nonNull && values[0][0] != '-':
+		reason = "distinct integers rising in file order: an auto-increment record key"
+	default:
 		return Detection{}, false
 	}
-	ev := Evidence{Sampled: cs.n, Matching: cs.n, Valid: len(cs.values), Validator: "distinct-ratio+length",
-		Reason: fmt.Sprintf("integers of %d digits in every sampled value, %.0f %% distinct: a key or a national or phone number stored as a number", digits, 100*ratio)}
+	ev := Evidence{Sampled: cs.n, Matching: cs.n, Valid: len(cs.values), Validator: "distinct-ratio+length", Reason: reason}
 	ev.Examples = maskExamples("RECORD_ID", cs.values, 3)
 	return Detection{Role: RoleIdentifier, Entity: "RECORD_ID", Confidence: 0.6, Sensitivity: SensitivityModerate, Evidence: ev}, true
+}
+
+// integralValues returns the column's distinct sampled values as integer
+// text when the column is numeric and every value is an integer, a float
+// with a zero fraction (100234.0 gives 100234) counting as one.
+func integralValues(cs *colSample) ([]string, bool) {
+	switch cs.kind {
+	case dataset.Integer:
+		return cs.values, len(cs.values) > 0
+	case dataset.Float:
+	default:
+		return nil, false
+	}
+	out := make([]string, 0, len(cs.values))
+	for _, v := range cs.values {
+		i := strings.IndexByte(v, '.')
+		if i <= 0 || strings.Trim(v[i+1:], "0") != "" || strings.ContainsAny(v, "eE") {
+			return nil, false
+		}
+		out = append(out, v[:i])
+	}
+	return out, len(out) > 0
 }
 
 // freeText runs FindPII inside a text column's sampled values. Long text
@@ -651,7 +780,7 @@ func freeText(cs *colSample, short bool) (candidate, bool) {
 	if long == short {
 		return candidate{}, false
 	}
-	if short && matchName(cs.tokens, cs.joined, nil, union(negID, negDirect)).negative != "" {
+	if short && (matchName(cs.tokens, cs.joined, nil, union(negID, negDirect)).negative != "" || negIDCompound(cs.tokens) != "") {
 		return candidate{}, false // order numbers, tracking codes: named as not personal
 	}
 	hits, distinctHits := 0, 0

@@ -106,6 +106,27 @@ var (
 		parcel paket colis paquete pakket version build`)
 )
 
+// negIDHeads are the heads of German and Dutch compounds that name a
+// business document's number as one word (bestellnr, artikelnummer,
+// rechnungsnummer, factuurnummer): a token that starts with one of them
+// and goes on is negative like the words of negID. Whole tokens cannot
+// catch these, and a general prefix rule would catch too much
+// (displayname is a person's name).
+var negIDHeads = []string{"bestell", "auftrag", "rechnung", "artikel", "sendung", "liefer", "bestel", "factuur",
+	"order", "zending", "pakket", "paket", "produkt", "product"}
+
+// negIDCompound returns the first token that is such a compound, or "".
+func negIDCompound(tokens []string) string {
+	for _, t := range tokens {
+		for _, h := range negIDHeads {
+			if len(t) > len(h) && strings.HasPrefix(t, h) {
+				return t
+			}
+		}
+	}
+	return ""
+}
+
 func tokenSet(s string) map[string]bool {
 	m := map[string]bool{}
 	for _, f := range strings.Fields(s) {
@@ -125,16 +146,17 @@ func union(sets ...map[string]bool) map[string]bool {
 }
 
 var (
-	reUUID   = lazyRE(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	reMAC    = lazyRE(`^(?:[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})$`)
-	reICD10  = lazyRE(`^[A-TV-Z][0-9][0-9AB](?:\.[0-9A-KXZ]{1,4})?$`)
-	reUKPost = lazyRE(`^(?i)(GIR ?0AA|[A-PR-UWYZ](?:[0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPS-UW]|[A-HK-Y][0-9][ABEHMNPRV-Y]) ?[0-9][ABD-HJLNP-UW-Z]{2})$`)
-	reNLPost = lazyRE(`^[1-9][0-9]{3} ?(?i:[A-Z]{2})$`)
-	reZIP    = lazyRE(`^[0-9]{5}(?:-[0-9]{4})?$`)
-	reZIP4   = lazyRE(`^[1-9][0-9]{3}$`)
-	reFRCors = lazyRE(`^2[AB][0-9]{3}$`)
-	reUser   = lazyRE(`^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$`)
-	reSecret = lazyRE(`^(?:\$2[aby]?\$[0-9]{2}\$.{53}|\$argon2.*|[0-9a-fA-F]{32,}|[A-Za-z0-9+/_=-]{20,})$`)
+	reUUID     = lazyRE(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	reMAC      = lazyRE(`^(?:[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})$`)
+	reICD10    = lazyRE(`^[A-TV-Z][0-9][0-9AB](?:\.[0-9A-KXZ]{1,4})?$`)
+	reUKPost   = lazyRE(`^(?i)(GIR ?0AA|[A-PR-UWYZ](?:[0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPS-UW]|[A-HK-Y][0-9][ABEHMNPRV-Y]) ?[0-9][ABD-HJLNP-UW-Z]{2})$`)
+	reNLPost   = lazyRE(`^[1-9][0-9]{3} ?(?i:[A-Z]{2})$`)
+	reZIP      = lazyRE(`^[0-9]{5}(?:-[0-9]{4})?$`)
+	reZIPPlus4 = lazyRE(`^[0-9]{5}-[0-9]{4}$`)
+	reZIP4     = lazyRE(`^[1-9][0-9]{3}$`)
+	reFRCors   = lazyRE(`^2[AB][0-9]{3}$`)
+	reUser     = lazyRE(`^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$`)
+	reSecret   = lazyRE(`^(?:\$2[aby]?\$[0-9]{2}\$.{53}|\$argon2.*|[0-9a-fA-F]{32,}|[A-Za-z0-9+/_=-]{20,})$`)
 )
 
 // entities is the detection table, built on first use (its hints are
@@ -240,7 +262,7 @@ var entities = sync.OnceValue(func() []*entityDef {
 		// Quasi-identifiers.
 		{
 			entity: "POSTAL_CODE", role: RoleQuasi, prior: 0.3, validator: "postal-code-shape", minShare: 0.6, rank: 2,
-			subPrior:    map[string]float64{"NL": 0.75, "GB": 0.75, "FR": 0.6},
+			subPrior:    map[string]float64{"NL": 0.75, "GB": 0.75, "FR": 0.6, "US": 0.6},
 			sensitivity: SensitivityLow, neg: negSoft, check: checkPostal,
 			hints: parseHints(`zip zipcode zip_code postal_code postcode post_code postalcode postal plz postleitzahl
 				code_postal cp codigo_postal cod_postal postcode_klant`, 1),
@@ -348,7 +370,9 @@ var idHints = sync.OnceValue(func() []hint {
 	mitarbeiter_id mitarbeiternummer patientennummer patienten_id mitgliedsnummer num_patient id_patient
 	numero_patient id_client numero_client num_client matricule id_cliente numero_cliente id_usuario id_paciente
 	numero_empleado klantnummer klant_id patientnummer personeelsnummer lidnummer relatienummer
-	sessie_id session_id device_id visitor_id`, 1)
+	sessie_id session_id device_id visitor_id cust_id cust_no cust_nr cust_num customer_no customer_nr
+	customer_number client_no client_number member_no member_number membership_number patient_no patient_number
+	employee_no employee_number emp_no staff_no user_no kd_nr kdnr`, 1)
 })
 
 func nationalID(sub, validator string, chance, prior float64, check checkFunc) *entityDef {
@@ -481,6 +505,12 @@ func checkPhone(v string, cx *checkCtx) (bool, bool, string) {
 		return false, false, ""
 	}
 	if reDateLike.MatchString(v) || reDecimal.MatchString(v) || (reVersionLike.MatchString(v) && !intl && digits < 10) {
+		return false, false, ""
+	}
+	if !cx.hinted && reZIPPlus4.MatchString(v) {
+		// 5-4 digits is the shape of a US ZIP+4 code. A German number
+		// with a five-digit area code can take it too, so under a phone
+		// name hint it is still read as a phone.
 		return false, false, ""
 	}
 	if intl {
@@ -707,6 +737,9 @@ func checkPostal(v string, cx *checkCtx) (bool, bool, string) {
 		return true, true, "GB"
 	case reFRCors.MatchString(v):
 		return true, true, "FR"
+	case reZIPPlus4.MatchString(v):
+		// The +4 extension is a US postal code's own shape.
+		return true, true, "US"
 	case reZIP.MatchString(v):
 		// Five digits fit any number: a leading zero (kept as text) is
 		// the one sign the values carry by themselves.
@@ -776,13 +809,14 @@ func checkSecret(v string, _ *checkCtx) (bool, bool, string) {
 	return true, reSecret.MatchString(v), ""
 }
 
-// checkDate parses v with the column's layout (see bestDateLayout).
+// checkDate parses v with the column's layout or another date layout (see
+// bestDateLayout and parseDate).
 func checkDate(v string, cx *checkCtx) (bool, bool, string) {
 	if cx.layout == "" {
 		return false, false, ""
 	}
-	_, err := time.Parse(cx.layout, v)
-	return err == nil, err == nil, ""
+	_, ok := parseDate(v, cx.layout)
+	return ok, ok, ""
 }
 
 // parseNumber parses a plain decimal number, accepting a comma as the

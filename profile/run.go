@@ -94,8 +94,12 @@ type colAcc struct {
 	notFloat       bool
 	notBool        bool
 	notTime        bool
+	// notAscending is set once a number is not above the one before it
+	// in file order: see colSample.ascending.
+	notAscending bool
 
 	hasNum     bool
+	last       float64 // the last number read
 	minF, maxF float64
 	minS, maxS string
 	hasTime    bool
@@ -203,6 +207,10 @@ func (a *colAcc) numeric(s string) {
 		}
 		f = v
 	}
+	if a.hasNum && f <= a.last {
+		a.notAscending = true
+	}
+	a.last = f
 	if !a.hasNum || f < a.minF {
 		a.minF, a.minS = f, strings.Clone(s)
 	}
@@ -349,6 +357,7 @@ func (a *colAcc) profile(c dataset.Column, rows int64, o *Options) Column {
 		}
 	}
 	cs := newColSample(c.Name, kind, layout, a.sample, a.nonNull, distinct, o.Now, o.Regions)
+	cs.ascending = kind.Numeric() && a.hasNum && !a.notAscending && exact
 	d := detect(cs)
 	col := Column{
 		Name: c.Name, Kind: kind.String(), Role: d.Role, Entity: NullString(d.Entity), Subtype: d.Subtype,

@@ -53,7 +53,8 @@ func Generate() ([]File, []Label) {
 	g := &gen{f: gofakeit.New(20261129), r: rand.New(rand.NewPCG(20261129, 7))}
 	var files []File
 	var labels []Label
-	for _, build := range []func() (File, []Label){g.crm, g.hrDE, g.patientsFR, g.weblogNL, g.ordersES, g.membersUKBE, g.products, g.exportNL} {
+	for _, build := range []func() (File, []Label){g.crm, g.hrDE, g.patientsFR, g.weblogNL, g.ordersES, g.membersUKBE, g.products, g.exportNL,
+		g.messyCRM, g.messyIntl, g.messyGeneric, g.messyTickets} {
 		f, l := build()
 		files = append(files, f)
 		labels = append(labels, l...)
