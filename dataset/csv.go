@@ -214,7 +214,7 @@ func newCSVReader(r io.Reader, name string, size int64, opt *Options) (*csvReade
 		in.Add(b.values)
 	}
 	c.schema.Columns = in.Columns(names)
-	if err := applyOverrides(name, c.schema.Columns, opt.Types); err != nil {
+	if err := applyOverrides(name, c.schema.Columns, opt.Types, opt.TypesMayBeAbsent); err != nil {
 		return nil, err
 	}
 	c.rows = 0

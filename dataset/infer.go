@@ -139,7 +139,7 @@ type Override struct {
 
 // applyOverrides replaces inferred kinds by declared ones. Unknown names are
 // an error so that a typo does not go unnoticed.
-func applyOverrides(file string, cols []Column, over map[string]Override) error {
+func applyOverrides(file string, cols []Column, over map[string]Override, mayBeAbsent bool) error {
 	for name, o := range over {
 		found := false
 		for i := range cols {
@@ -149,7 +149,7 @@ func applyOverrides(file string, cols []Column, over map[string]Override) error 
 				found = true
 			}
 		}
-		if !found {
+		if !found && !mayBeAbsent {
 			return &DataError{File: file, Line: 1, Column: name, Err: errUnknownOverride}
 		}
 	}

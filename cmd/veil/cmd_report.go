@@ -167,11 +167,11 @@ func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 	// The report may read a table twice (when a column turns out to hold
 	// text): record each input in the summary once.
 	recorded := map[string]bool{}
-	open := func(path string) func() (dataset.Reader, error) {
+	open := func(path string, release bool) func() (dataset.Reader, error) {
 		return func() (dataset.Reader, error) {
 			// A release written by this same run is still held back
 			// (e.tx): read it where it is.
-			r, err := e.openHeld(c, path)
+			r, err := e.openHeld(c, path, release)
 			if err == nil && req.addInputs && !recorded[path] {
 				recorded[path] = true
 				e.summary.Inputs = append(e.summary.Inputs, inputRef{Path: path})
@@ -180,8 +180,8 @@ func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 		}
 	}
 	in := report.Inputs{
-		Original:       report.Source{Path: req.original, Open: open(req.original)},
-		Released:       report.Source{Path: req.released, Open: open(req.released)},
+		Original:       report.Source{Path: req.original, Open: open(req.original, false)},
+		Released:       report.Source{Path: req.released, Open: open(req.released, true)},
 		Policy:         pol,
 		AnonReport:     req.anonReport,
 		SynthModel:     req.synthModel,
@@ -191,7 +191,7 @@ func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 		Locate:         e.tx.Resolve,
 	}
 	if req.holdout != "" {
-		in.Holdout = &report.Source{Path: req.holdout, Open: open(req.holdout)}
+		in.Holdout = &report.Source{Path: req.holdout, Open: open(req.holdout, false)}
 	}
 	var seed uint64
 	if e.summary.Seed != nil {
@@ -210,7 +210,7 @@ func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 		opt.Detect = func(report.Source) (map[string]report.Detected, error) { return profileRoles(p), nil }
 	} else {
 		opt.Detect = func(src report.Source) (map[string]report.Detected, error) {
-			r, err := e.openHeld(c, src.Path)
+			r, err := e.openHeld(c, src.Path, src.Path == req.released && src.Path != req.original)
 			if err != nil {
 				return nil, err
 			}

@@ -385,6 +385,96 @@ gates:
 	}
 }
 
+// TestReportReadsReleaseAsWritten: the report of a run reads the release
+// the run wrote with the output's flags, not the input's. The input here is
+// ';'-separated with NA for null and declares kinds of columns the release
+// drops (ssn) or generalizes (age: no longer integers); the release is
+// '|'-separated with NULL for null. Before, the report read the release
+// with ';' and failed ("no column in common"), and --type of a dropped
+// column failed it too.
+func TestReportReadsReleaseAsWritten(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	if err := gen.Write(&b, 400, 9); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	for i := range lines {
+		lines[i] = strings.ReplaceAll(lines[i], ",", ";")
+		if i%7 == 3 { // a null sex, written NA
+			f := strings.Split(lines[i], ";")
+			f[7] = "NA"
+			lines[i] = strings.Join(f, ";")
+		}
+	}
+	if !strings.HasPrefix(lines[0], "customer_id;name;email;phone;ssn;birth_date;zip;sex;") {
+		t.Fatalf("generated header changed: %s", lines[0])
+	}
+	in := writeFile(t, dir, "in.csv", strings.Join(lines, "\n")+"\n")
+	pol := writeFile(t, dir, "policy.yaml", `version: 1
+default_action: keep
+columns:
+  customer_id: {role: identifier, action: drop}
+  name:        {role: direct, action: drop}
+  email:       {role: direct, action: drop}
+  phone:       {role: direct, action: drop}
+  ssn:         {role: direct, action: drop}
+  birth_date:  {role: direct, action: drop}
+  zip:         {role: quasi, action: generalize, prefix: 3}
+  sex:         {role: quasi, action: keep}
+  age:         {role: quasi, action: generalize, width: 20}
+`)
+	out, js := filepath.Join(dir, "out.csv"), filepath.Join(dir, "report.json")
+	res := runVeil(t, "anonymize", in, "--policy", pol, "--out", out, "--delimiter", ";", "--null", "NA",
+		"--type", "ssn=string", "--type", "zip=string", "--type", "age=integer",
+		"--out-delimiter", "|", "--out-null", "NULL", "--report-json", js, "--progress", "never")
+	if res.code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", res.code, res.stderr)
+	}
+	written, _ := os.ReadFile(out)
+	if !strings.HasPrefix(string(written), "zip|sex|age|") || !strings.Contains(string(written), "|NULL|") {
+		t.Fatalf("release not written with the output flags:\n%.200s", written)
+	}
+	var r struct {
+		Columns []struct {
+			Name       string
+			ComparedAs string `json:"compared_as"`
+		}
+	}
+	data, _ := os.ReadFile(js)
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	compared := map[string]string{}
+	for _, c := range r.Columns {
+		compared[c.Name] = c.ComparedAs
+	}
+	for _, name := range []string{"zip", "sex", "age", "salary-class"} {
+		if _, ok := compared[name]; !ok {
+			t.Errorf("column %s missing from the report's columns: %v", name, compared)
+		}
+	}
+	if !strings.HasPrefix(compared["age"], "recoded") {
+		t.Errorf("age compared as %q, want recoded", compared["age"])
+	}
+
+	// veil report on the two files: the input's declarations need not
+	// fit the release (ssn dropped, age generalized); each file's
+	// separator is detected.
+	res = runVeil(t, "report", "--original", in, "--released", out, "--json", filepath.Join(dir, "again.json"), "--null", "NA", "--null", "NULL", "--null", "",
+		"--type", "ssn=string", "--type", "zip=string", "--type", "age=integer", "--progress", "never")
+	if res.code != exitOK {
+		t.Fatalf("report: exit %d; stderr:\n%s", res.code, res.stderr)
+	}
+
+	// synth reads its own release the same way.
+	res = runVeil(t, "synth", in, "--out", filepath.Join(dir, "syn.csv"), "--rows", "300", "--delimiter", ";", "--null", "NA",
+		"--type", "ssn=string", "--out-delimiter", "|", "--report-json", filepath.Join(dir, "syn.json"), "--progress", "never")
+	if res.code != exitOK {
+		t.Fatalf("synth: exit %d; stderr:\n%s", res.code, res.stderr)
+	}
+}
+
 // TestSynthReportFlags: veil synth with --report-json describes a
 // synthetic release whether or not --model-out keeps the model, and reads
 // the model's DP guarantee from the run itself.

@@ -128,8 +128,43 @@ func (e *env) openInput(c *cli.Context, path string) (dataset.Reader, error) {
 // openHeld opens the table at path like openTable, reading it where the
 // run holds it back when it is an output of this same run not yet renamed
 // into place (e.tx).
-func (e *env) openHeld(c *cli.Context, path string) (dataset.Reader, error) {
-	return openTableAt(c, path, e.tx.Resolve(path))
+//
+// A release (release set) keeps only the --type declarations of text
+// columns, and may lack the columns they name: a dropped column is gone,
+// and a generalized or masked one no longer holds the numbers or dates the
+// input declared. An output of this run is besides read as it was written,
+// not with the input flags: in the output format, with --out-delimiter and
+// --out-null.
+func (e *env) openHeld(c *cli.Context, path string, release bool) (dataset.Reader, error) {
+	at := e.tx.Resolve(path)
+	if !release && at == path {
+		return openTableAt(c, path, at)
+	}
+	in, err := readerOptions(c)
+	if err != nil {
+		return nil, err
+	}
+	opt := *in
+	opt.Types, opt.TypesMayBeAbsent = nil, true
+	for name, o := range in.Types {
+		if o.Kind == dataset.String {
+			if opt.Types == nil {
+				opt.Types = map[string]dataset.Override{}
+			}
+			opt.Types[name] = o
+		}
+	}
+	if at != path {
+		out, err := writerOptions(c)
+		if err != nil {
+			return nil, err
+		}
+		opt.Format, opt.Delimiter, opt.LazyQuotes, opt.NullTokens = out.Format, out.Delimiter, false, nil
+		if out.NullToken != "" {
+			opt.NullTokens = []string{"", out.NullToken}
+		}
+	}
+	return openWith(path, at, &opt)
 }
 
 // openTable opens the table at path with the command's input flags,
@@ -145,6 +180,11 @@ func openTableAt(c *cli.Context, path, at string) (dataset.Reader, error) {
 	if err != nil {
 		return nil, err
 	}
+	return openWith(path, at, opt)
+}
+
+// openWith opens the table named path, whose bytes are at at, with opt.
+func openWith(path, at string, opt *dataset.Options) (dataset.Reader, error) {
 	if at != path && opt.Format == "" {
 		if f, ferr := dataset.FormatOf(path); ferr == nil {
 			opt.Format = f
