@@ -1085,7 +1085,8 @@ func (d *decoder) tCloseness(n *yaml.Node, path string) *TCloseness {
 }
 
 var gateKeys = []string{"min_k", "max_prosecutor_risk", "max_sample_uniques", "max_exact_copies", "min_dcr_overfitting",
-	"min_disclosure_protection", "max_epsilon", "min_quality", "max_tvd_1way", "max_tvd_2way", "min_tstr_ratio"}
+	"min_disclosure_protection", "max_epsilon", "max_singling_out_risk", "max_linkability_risk", "max_inference_risk",
+	"max_membership_auc", "max_t", "max_linkage_expected", "min_quality", "max_tvd_1way", "max_tvd_2way", "min_tstr_ratio"}
 
 func (d *decoder) gates(n *yaml.Node) *Gates {
 	g := &Gates{}
@@ -1131,6 +1132,29 @@ func (d *decoder) gates(n *yaml.Node) *Gates {
 				}
 				g.MaxEpsilon = &f
 			}
+		case "max_singling_out_risk":
+			g.MaxSinglingOutRisk = share(v, path)
+		case "max_linkability_risk":
+			g.MaxLinkabilityRisk = share(v, path)
+		case "max_inference_risk":
+			g.MaxInferenceRisk = share(v, path)
+		case "max_membership_auc":
+			// An AUC is a probability (0.5 = chance); a gate below 0.5
+			// fails even a release that leaks nothing, but is not
+			// malformed.
+			g.MaxMembershipAUC = share(v, path)
+		case "max_t":
+			// Both ground distances of the report (equal, ordered) keep
+			// the EMD within [0, 1]: a t above 1 could never fail, and is
+			// likelier a percentage (20 for 0.2) than meant.
+			if f, ok := d.number(v, path); ok {
+				if f < 0 || f > 1 {
+					d.errorf(v, path, ErrValue, "t must be between 0 and 1 (the Earth Mover's Distance is at most 1)")
+				}
+				g.MaxT = &f
+			}
+		case "max_linkage_expected":
+			g.MaxLinkageExpected = share(v, path)
 		case "min_quality":
 			g.MinQuality = share(v, path)
 		case "max_tvd_1way":

@@ -132,6 +132,16 @@ func TestParseErrors(t *testing.T) {
 		{"l-diversity incomplete", "version: 1\ncolumns:\n  a: {role: quasi, action: keep}\nprivacy:\n  l_diversity: {l: 3, variant: recursive}\n", ErrMissing, "p.yaml:5:16", "sensitive column"},
 		{"gate out of range", "version: 1\ncolumns:\n  a: keep\ngates:\n  max_prosecutor_risk: 1.5\n", ErrValue, "p.yaml:5:24", "between 0 and 1"},
 		{"unknown gate", "version: 1\ncolumns:\n  a: keep\ngates:\n  min_kk: 5\n", ErrUnknownKey, "p.yaml:5:3", `did you mean "min_k"`},
+		{"attack risk above 1", "version: 1\ncolumns:\n  a: keep\ngates:\n  max_singling_out_risk: 1.2\n", ErrValue, "p.yaml:5:26", "between 0 and 1"},
+		{"negative inference risk", "version: 1\ncolumns:\n  a: keep\ngates:\n  max_linkability_risk: 0.1\n  max_inference_risk: -0.1\n", ErrValue, "p.yaml:6:23", "between 0 and 1"},
+		{"AUC above 1", "version: 1\ncolumns:\n  a: keep\ngates:\n  max_membership_auc: 60\n", ErrValue, "p.yaml:5:23", "between 0 and 1"},
+		{"negative t", "version: 1\ncolumns:\n  a: keep\ngates:\n  max_t: -0.2\n", ErrValue, "p.yaml:5:10", "t must be between 0 and 1"},
+		{"t as a percentage", "version: 1\ncolumns:\n  a: keep\ngates:\n  max_t: 20\n", ErrValue, "p.yaml:5:10", "at most 1"},
+		{"t as text", "version: 1\ncolumns:\n  a: keep\ngates:\n  max_t: low\n", ErrType, "p.yaml:5:10", "gates.max_t"},
+		{"linkage above 1", "version: 1\ncolumns:\n  a: keep\ngates:\n  max_linkage_expected: 9\n", ErrValue, "p.yaml:5:25", "between 0 and 1"},
+		{"misspelt attack gate", "version: 1\ncolumns:\n  a: keep\ngates:\n  max_singling_out: 0.1\n", ErrUnknownKey, "p.yaml:5:3", `did you mean "max_singling_out_risk"`},
+		{"misspelt membership gate", "version: 1\ncolumns:\n  a: keep\ngates:\n  max_membrship_auc: 0.6\n", ErrUnknownKey, "p.yaml:5:3", `did you mean "max_membership_auc"`},
+		{"t-closeness gate named as the model", "version: 1\ncolumns:\n  a: keep\ngates:\n  max_tt: 0.2\n", ErrUnknownKey, "p.yaml:5:3", `did you mean "max_t"`},
 		{"duplicate key", "version: 1\ncolumns:\n  a: {action: mask, keep_last: 1, keep_last: 2}\n", ErrDuplicateKey, "p.yaml:3:35", "given twice"},
 		{"shift by itself", "version: 1\ncolumns:\n  d: {action: shift_date, by: d, max_days: 30, key_env: K}\n", ErrValue, "p.yaml:3:27", "own shift"},
 		{"default action hash", "version: 1\ndefault_action: hash\ncolumns:\n  a: keep\n", ErrValue, "p.yaml:2:17", "keep, drop, suppress"},
@@ -161,6 +171,39 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("error %T has no ExitClass policy", err)
 			}
 		})
+	}
+}
+
+// TestParseAttackGates reads the gates on attack risks, membership
+// inference, t-closeness and the linkage simulation: each key sets its
+// field, the bounds 0 and 1 are allowed, and a key left out stays nil.
+func TestParseAttackGates(t *testing.T) {
+	src := "version: 1\ncolumns:\n  a: keep\ngates:\n  max_singling_out_risk: 0.05\n  max_linkability_risk: 0\n" +
+		"  max_inference_risk: 1\n  max_membership_auc: 0.6\n  max_t: 0.2\n  max_linkage_expected: 0.09\n"
+	p, err := ParseBytes([]byte(src), "p.yaml")
+	if err != nil {
+		t.Fatalf("ParseBytes(%q) = %v", src, err)
+	}
+	g := p.Gates
+	for name, tc := range map[string]struct {
+		got  *float64
+		want float64
+	}{
+		"max_singling_out_risk": {g.MaxSinglingOutRisk, 0.05}, "max_linkability_risk": {g.MaxLinkabilityRisk, 0},
+		"max_inference_risk": {g.MaxInferenceRisk, 1}, "max_membership_auc": {g.MaxMembershipAUC, 0.6},
+		"max_t": {g.MaxT, 0.2}, "max_linkage_expected": {g.MaxLinkageExpected, 0.09},
+	} {
+		if tc.got == nil || *tc.got != tc.want {
+			t.Errorf("%s = %v, want %v", name, tc.got, tc.want)
+		}
+	}
+	p, err = ParseBytes([]byte("version: 1\ncolumns:\n  a: keep\ngates:\n  max_t: 0.3\n"), "p.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := p.Gates; g.MaxT == nil || g.MaxSinglingOutRisk != nil || g.MaxLinkabilityRisk != nil || g.MaxInferenceRisk != nil ||
+		g.MaxMembershipAUC != nil || g.MaxLinkageExpected != nil {
+		t.Errorf("gates with max_t only = %+v", g)
 	}
 }
 

@@ -200,6 +200,16 @@ type Gates struct {
 	MinDCROverfitting *float64 // SDMetrics DCROverfittingProtection, 0..1
 	MinDisclosureProt *float64 // CAP disclosure protection of sensitive columns, 0..1
 	MaxEpsilon        *float64 // differential privacy budget spent
+	// On a synthetic release, with a holdout: Anonymeter's attack risks
+	// and the membership-inference AUC, each compared by the upper end
+	// of its 95% interval (see report/gates.go).
+	MaxSinglingOutRisk *float64 // multivariate singling out, 0..1
+	MaxLinkabilityRisk *float64 // linkability, 0..1
+	MaxInferenceRisk   *float64 // inference, worst sensitive column or target, 0..1
+	MaxMembershipAUC   *float64 // membership inference AUC, 0..1
+	// On an anonymized release (t-closeness also on a synthetic one).
+	MaxT               *float64 // t-closeness: largest EMD, worst sensitive column, 0..1
+	MaxLinkageExpected *float64 // linkage simulation: expected share of correct links, worst source, 0..1
 
 	// Utility gates.
 	MinQuality   *float64 // SDMetrics-style overall quality, 0..1

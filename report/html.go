@@ -94,7 +94,17 @@ func figValue(f Figure) string {
 	if f.Value == nil {
 		return "not measured"
 	}
-	v := *f.Value
+	s := figNumber(f, *f.Value)
+	if f.GateValue != nil {
+		// The gate compares the interval's upper end: show it beside the
+		// point estimate, or a PASS/FAIL would not follow from the value.
+		s += " (gate compares the 95% upper bound, " + figNumber(f, *f.GateValue) + ")"
+	}
+	return s
+}
+
+// figNumber formats a value of the figure's unit.
+func figNumber(f Figure, v float64) string {
 	switch f.Unit {
 	case "share":
 		return pct(v)

@@ -113,6 +113,10 @@ type Figure struct {
 	Op        string   `json:"op,omitempty"`     // >= or <=: how Value must compare
 	Source    string   `json:"source,omitempty"` // gate, reference, or the policy target the release claims (privacy.k...)
 	Meets     *bool    `json:"meets,omitempty"`
+	// GateValue is what a gate compares with Threshold when it is not
+	// Value: the upper end of Value's 95% interval for the gates on
+	// attack figures (docs/report.md#gates). Meets is then about it.
+	GateValue *float64 `json:"gate_value,omitempty"`
 	Meaning   string   `json:"meaning"`
 	Note      string   `json:"note,omitempty"`
 	Unit      string   `json:"unit,omitempty"` // share, rows, ratio, score, epsilon...

@@ -143,13 +143,21 @@ func (b *builder) tCloseness() {
 		}
 	}
 	meaning := "how far the distribution of a sensitive column inside a class of the release is from its distribution in the whole original (Earth Mover's Distance, 0 to 1): 0 = belonging to a class tells nothing more about the value"
-	if target != nil && target.Target != nil {
+	// A max_t gate holds every sensitive column to t: the figure is then
+	// the worst column even when the policy states t for another one (its
+	// target stays in the column table), so that the gate and the figure
+	// it marks agree.
+	gated := b.gates != nil && b.gates.MaxT != nil
+	if target != nil && target.Target != nil && (!gated || worstCol == targetCol) {
 		f := newFigure("max_emd", "Largest t-closeness distance (EMD)", *target.MaxEMD, true, "<=", target.Target, "distance", meaning,
 			fmt.Sprintf("column %s, %s distance; %s of records in classes farther than t", targetCol, target.Distance, pct(*target.RowsOver)))
 		f.Source = "policy target (privacy.t_closeness)"
 		inf.Figures = append(inf.Figures, f)
 	} else {
 		note := "no fixed reference: a suitable t depends on the column; the policy states none"
+		if target != nil && target.Target != nil {
+			note = fmt.Sprintf("the policy's t-closeness column %s: largest EMD %s (t = %s)", targetCol, trimFloat(roundSig(*target.MaxEMD, 4)), trimFloat(*target.Target))
+		}
 		switch {
 		case worstCol != "":
 			note = "worst sensitive column: " + worstCol + "; " + note
