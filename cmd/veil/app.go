@@ -139,11 +139,11 @@ type outputRef struct {
 }
 
 type gateVerdict struct {
-	Name      string  `json:"name"`
-	Kind      string  `json:"kind"` // privacy or utility
-	Passed    bool    `json:"passed"`
-	Value     float64 `json:"value"`
-	Threshold float64 `json:"threshold"`
+	Name      string   `json:"name"`
+	Kind      string   `json:"kind"` // privacy or utility
+	Passed    bool     `json:"passed"`
+	Value     *float64 `json:"value"` // null: the figure was not measured (the gate fails)
+	Threshold float64  `json:"threshold"`
 }
 
 // addOutput records a committed file in the summary.

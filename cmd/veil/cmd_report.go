@@ -258,7 +258,8 @@ func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 	for _, g := range rep.Summary.Gates {
 		v := gateVerdict{Name: g.Name, Kind: g.Kind, Passed: g.Passed, Threshold: g.Threshold}
 		if g.Value != nil {
-			v.Value = *g.Value
+			x := *g.Value
+			v.Value = &x
 		}
 		e.summary.Gates = append(e.summary.Gates, v)
 	}

@@ -127,7 +127,7 @@ gates:
 			if len(res.summary.Gates) != 1 {
 				t.Fatalf("summary gates = %+v, want max_singling_out_risk only", res.summary.Gates)
 			}
-			if s := res.summary.Gates[0]; s.Name != "max_singling_out_risk" || s.Kind != "privacy" || s.Passed != tc.passed || s.Value != *g.Value || s.Threshold != 0.2 {
+			if s := res.summary.Gates[0]; s.Name != "max_singling_out_risk" || s.Kind != "privacy" || s.Passed != tc.passed || s.Value == nil || *s.Value != *g.Value || s.Threshold != 0.2 {
 				t.Errorf("summary gate %+v, report.json %+v (value %v)", s, g, *g.Value)
 			}
 			file, err := os.ReadFile(sf)
@@ -143,6 +143,19 @@ gates:
 				t.Errorf("summary error %q does not name the gate", res.summary.Error)
 			}
 		})
+	}
+
+	// Without a holdout the risk is not measured: the gate fails, and the
+	// summary line gives its value as null, not as a passing 0.
+	res := runVeil(t, "report", "--original", train, "--released", fresh, "--synth-model", model,
+		"--policy", pol, "--json", filepath.Join(dir, "noholdout.json"), "--progress", "never")
+	if res.code != exitPrivacyGate {
+		t.Fatalf("no holdout: exit %d, want %d; stderr:\n%s", res.code, exitPrivacyGate, res.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(res.stdout), "\n")
+	if len(res.summary.Gates) != 1 || res.summary.Gates[0].Value != nil || res.summary.Gates[0].Passed ||
+		!strings.Contains(lines[len(lines)-1], `"passed":false,"value":null,`) {
+		t.Errorf("no holdout: summary line %s, want the gate failed with a null value", lines[len(lines)-1])
 	}
 }
 
@@ -203,7 +216,7 @@ func TestReportCLITClosenessGate(t *testing.T) {
 			if g.Value == nil || math.Abs(*g.Value-tc.wantValue) > 1e-9 || g.Passed != (tc.code == exitOK) {
 				t.Fatalf("gate max_t = %+v, want %v (%s)", g, tc.wantValue, tc.worst)
 			}
-			if len(res.summary.Gates) != 1 || res.summary.Gates[0].Name != "max_t" || res.summary.Gates[0].Value != *g.Value ||
+			if len(res.summary.Gates) != 1 || res.summary.Gates[0].Name != "max_t" || res.summary.Gates[0].Value == nil || *res.summary.Gates[0].Value != *g.Value ||
 				res.summary.Gates[0].Passed != g.Passed {
 				t.Errorf("summary gates %+v, report.json %+v", res.summary.Gates, g)
 			}
