@@ -158,15 +158,36 @@ func newCSVReader(r io.Reader, name string, size int64, opt *Options) (*csvReade
 	if err != nil {
 		return nil, c.parseError(err)
 	}
+	var first *bufRecord // the first record, when it is data (opt.NoHeader)
+	if opt.NoHeader {
+		lines := make([]int, len(header))
+		for i := range lines {
+			lines[i], _ = cr.FieldPos(i)
+		}
+		fields := append([]string(nil), header...)
+		header = make([]string, len(fields))
+		for i := range header {
+			header[i] = fmt.Sprintf("col%d", i+1)
+		}
+		c.schema.Columns = make([]Column, len(header)) // for the errors of the first record
+		for i, h := range header {
+			c.schema.Columns[i].Name = h
+		}
+		c.rec.Values = make([]Value, len(header))
+		rec, err := c.fill(fields, lines)
+		if err != nil {
+			return nil, err
+		}
+		first = &bufRecord{values: append([]Value(nil), rec.Values...), lines: lines}
+	}
 	// A first row holding a person's e-mail address, phone number, date
 	// of birth... is data, not a header (see headerDataShape). Checked
 	// before the names' other rules, which such a row may break too
 	// (an empty or repeated cell) with a less helpful message.
 	for i, h := range header {
 		if shape := headerDataShape(h); shape != "" {
-			return nil, &DataError{File: name, Line: 1, Err: fmt.Errorf(
-				"column %d: %w (%s), not column names; veil needs a header row (add one: a first line of column names)",
-				i+1, ErrHeaderIsData, shape)}
+			return nil, &DataError{File: name, Line: 1, Err: fmt.Errorf("column %d: %w (%s), not column names; %s",
+				i+1, ErrHeaderIsData, shape, noHeaderHint)}
 		}
 	}
 	names := make([]string, len(header))
@@ -197,6 +218,10 @@ func newCSVReader(r io.Reader, name string, size int64, opt *Options) (*csvReade
 
 	// Read ahead to infer kinds.
 	var in Inferrer
+	if first != nil {
+		c.buffered = append(c.buffered, *first)
+		in.Add(first.values)
+	}
 	n := opt.inferRows()
 	for len(c.buffered) < n {
 		rec, err := c.next()
@@ -217,9 +242,24 @@ func newCSVReader(r io.Reader, name string, size int64, opt *Options) (*csvReade
 	if err := applyOverrides(name, c.schema.Columns, opt.Types, opt.TypesMayBeAbsent); err != nil {
 		return nil, err
 	}
+	// A date naming a column above a column of dates is the first row
+	// of a file without a header (a pivoted export's date names sit
+	// above its measures): the birth date of a person whose name and
+	// town, which no shape tells from column names, head the others.
+	if !opt.NoHeader {
+		for i, h := range names {
+			if k := c.schema.Columns[i].Kind; (k == Date || k == Timestamp) && isDateShape(strings.TrimSpace(h)) && len(c.buffered) > 0 {
+				return nil, &DataError{File: name, Line: 1, Err: fmt.Errorf("column %d: %w (a date above a column of dates), not column names; %s",
+					i+1, ErrHeaderIsData, noHeaderHint)}
+			}
+		}
+	}
 	c.rows = 0
 	return c, nil
 }
+
+// noHeaderHint tells what to do about a file whose first row is data.
+const noHeaderHint = "add a first line of column names, or read the file as headerless (--no-header, Options.NoHeader: columns named col1, col2...)"
 
 // sniffDelimiter picks the candidate that splits the first lines into the
 // same, largest number of fields, counting only separators outside quotes.
@@ -284,12 +324,24 @@ func (c *csvReader) next() (*Record, error) {
 	if err != nil {
 		return nil, c.parseError(err)
 	}
+	return c.fill(fields, nil)
+}
+
+// fill sets c.rec to the next row, of fields. lines, when set, holds the
+// fields' lines (a record read before the reader's own reads); otherwise
+// the csv.Reader's last record is fields.
+func (c *csvReader) fill(fields []string, lines []int) (*Record, error) {
 	c.rows++
 	c.rec.Row = c.rows
 	checkUTF8 := c.utf8.bad
 	for i, f := range fields {
 		if checkUTF8 && !utf8.ValidString(f) {
-			line, col := c.cr.FieldPos(i)
+			line, col := 0, 0
+			if lines != nil {
+				line = lines[i]
+			} else {
+				line, col = c.cr.FieldPos(i)
+			}
 			return nil, &DataError{File: c.name, Row: c.rows, Line: line, Byte: col, Column: c.schema.Columns[i].Name, Err: ErrInvalidUTF8}
 		}
 		if c.onlyEmptyNull {

@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -109,7 +110,7 @@ func checkHeaderDataError(t *testing.T, err error, file string, column int, cell
 	if !strings.HasPrefix(msg, wantPrefix) {
 		t.Errorf("error %q does not start with %q", msg, wantPrefix)
 	}
-	if !strings.Contains(msg, "veil needs a header row") {
+	if !strings.Contains(msg, "add a first line of column names, or read the file as headerless (--no-header") {
 		t.Errorf("error %q does not say what to do", msg)
 	}
 	text := strings.TrimPrefix(msg, file) // a temporary path may hold any digits
@@ -223,5 +224,78 @@ func TestHeaderCheckAcceptsRepoFixtures(t *testing.T) {
 	}
 	if n == 0 {
 		t.Skip("no CSV fixtures found")
+	}
+}
+
+// TestCSVDateAboveDates refuses a first row whose date sits above a column
+// of dates: a headerless export whose other cells (a name, a town) have no
+// identifying shape. A date above numbers names a pivoted column.
+func TestCSVDateAboveDates(t *testing.T) {
+	row1 := []string{"Quentin Zybrowski", "1996-11-17", "Springfield"}
+	text := strings.Join(row1, ",") + "\nWilhelmina Oyelaran,1992-01-23,Shelbyville\nAda Okafor,1988-07-02,Ogdenville\n"
+	for _, opt := range []*Options{nil, {InferRows: -1}} {
+		path := filepath.Join(t.TempDir(), "people.csv")
+		os.WriteFile(path, []byte(text), 0o600)
+		r, err := Open(path, opt)
+		if err == nil {
+			r.Close()
+			t.Fatalf("%+v: opened a file whose first row is a person", opt)
+		}
+		checkHeaderDataError(t, err, path, 2, row1)
+		if !strings.Contains(err.Error(), "(a date above a column of dates)") {
+			t.Errorf("error %q does not say why", err)
+		}
+	}
+	pivot := "region,2024-01-31,2024-02-29\nnorth,120,131\nsouth,98,102\n"
+	r := mustReader(t, pivot, nil)
+	if got := r.Schema().Names(); len(got) != 3 || got[1] != "2024-01-31" {
+		t.Errorf("pivoted export: columns %v", got)
+	}
+}
+
+// TestCSVNoHeader reads files whose first line is data: the columns are
+// col1, col2..., the first record is row 1 on line 1 and counts towards
+// inference, and its errors name it.
+func TestCSVNoHeader(t *testing.T) {
+	text := "Quentin Zybrowski,1996-11-17,q@example.org,41\nWilhelmina Oyelaran,1992-01-23,NA,37\n"
+	for _, opt := range []*Options{{NoHeader: true}, {NoHeader: true, InferRows: -1}, {NoHeader: true, InferRows: 1}} {
+		path := filepath.Join(t.TempDir(), "people.csv")
+		os.WriteFile(path, []byte(text), 0o600)
+		o := *opt
+		o.NullTokens = []string{"", "NA"}
+		r, err := Open(path, &o)
+		if err != nil {
+			t.Fatalf("%+v: %v", opt, err)
+		}
+		s := r.Schema()
+		if got := strings.Join(s.Names(), " "); got != "col1 col2 col3 col4" {
+			t.Errorf("%+v: columns %q", opt, got)
+		}
+		if s.Columns[1].Kind != Date || s.Columns[3].Kind != Integer {
+			t.Errorf("%+v: kinds %v %v, want date and integer", opt, s.Columns[1].Kind, s.Columns[3].Kind)
+		}
+		rec, err := r.Read()
+		if err != nil || rec.Row != 1 || rec.Values[0].Text != "Quentin Zybrowski" || r.Pos(2).Line != 1 {
+			t.Fatalf("%+v: first record %+v (%v), line %d", opt, rec, err, r.Pos(2).Line)
+		}
+		rec, err = r.Read()
+		if err != nil || rec.Row != 2 || !rec.Values[2].Null || r.Pos(2).Line != 2 {
+			t.Fatalf("%+v: second record %+v (%v), line %d", opt, rec, err, r.Pos(2).Line)
+		}
+		if _, err := r.Read(); err != io.EOF {
+			t.Errorf("%+v: %v after two records, want EOF", opt, err)
+		}
+		r.Close()
+	}
+	// An invalid byte in the first record names row 1, line 1 and its column.
+	_, err := NewCSVReader(strings.NewReader("ok,b\xffad\nok,fine\n"), "bad.csv", &Options{NoHeader: true})
+	var de *DataError
+	if !errors.As(err, &de) || de.Row != 1 || de.Line != 1 || de.Column != "col2" || !errors.Is(err, ErrInvalidUTF8) {
+		t.Errorf("invalid UTF-8 in the first record: %v", err)
+	}
+	// A row with another number of fields names its row.
+	_, err = NewCSVReader(strings.NewReader("a,b\nc\n"), "short.csv", &Options{NoHeader: true})
+	if !errors.As(err, &de) || de.Row != 2 || !errors.Is(err, ErrFieldCount) {
+		t.Errorf("short second record: %v", err)
 	}
 }

@@ -95,6 +95,9 @@ type Options struct {
 	InferRows int
 	// Types declares column kinds, replacing inference for those columns.
 	Types map[string]Override
+	// NoHeader reads a CSV file whose first line is data: the columns are
+	// named col1, col2... after the first record's fields.
+	NoHeader bool
 	// TypesMayBeAbsent lets Types name columns the table does not have
 	// (a release that dropped them); otherwise such a name is an error.
 	TypesMayBeAbsent bool

@@ -48,7 +48,7 @@ func anonymizeSpec(c *cli.Context) (runSpec, error) {
 		return runSpec{}, nil // runAnonymize reports the usage error
 	}
 	return runSpec{out: c.String("out"), inputs: []string{c.Args().Get(0)}, policy: c.String("policy"), keys: true,
-		params: sortedParams(c, "in-format", "delimiter", "null", "lazy-quotes", "type", "infer-rows",
+		params: sortedParams(c, "in-format", "delimiter", "null", "lazy-quotes", "no-header", "type", "infer-rows",
 			"format", "out-delimiter", "out-null", "crlf", "compression", "report",
 			"report-json", "report-html", "report-holdout", "report-target")}, nil
 }

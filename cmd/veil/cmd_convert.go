@@ -24,7 +24,7 @@ func convertSpec(c *cli.Context) (runSpec, error) {
 		return runSpec{}, nil // runConvert reports the usage error
 	}
 	return runSpec{out: c.Args().Get(1), inputs: []string{c.Args().Get(0)},
-		params: sortedParams(c, "in-format", "delimiter", "null", "lazy-quotes", "type", "infer-rows",
+		params: sortedParams(c, "in-format", "delimiter", "null", "lazy-quotes", "no-header", "type", "infer-rows",
 			"format", "out-delimiter", "out-null", "crlf", "compression")}, nil
 }
 

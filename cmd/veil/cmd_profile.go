@@ -51,7 +51,7 @@ func profileSpec(c *cli.Context) (runSpec, error) {
 	}
 	return runSpec{out: c.String("out"), inputs: []string{c.Args().Get(0)},
 		params: sortedParams(c, "html", "policy-out", "sample", "region", "min-count", "risk-rows",
-			"in-format", "delimiter", "null", "lazy-quotes", "type", "infer-rows")}, nil
+			"in-format", "delimiter", "null", "lazy-quotes", "no-header", "type", "infer-rows")}, nil
 }
 
 func runProfile(c *cli.Context, e *env) error {

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/veil-data/veil/internal/gen"
 	"github.com/veil-data/veil/policies"
 	"github.com/veil-data/veil/profile"
 )
@@ -133,5 +136,51 @@ func TestProfileFindsHierarchies(t *testing.T) {
 	// Hierarchy paths are relative to the policy file, which parses.
 	if _, err := policies.Parse(pol); err != nil {
 		t.Errorf("policies.Parse(draft) = %v\n%s", err, data)
+	}
+}
+
+// TestNoHeaderFlag: a headerless export is refused without --no-header
+// (exit 3, naming the row it took for a header, and the flag), and read with
+// it: columns col1, col2..., every line a row, the policy naming those
+// columns, the release written with a header.
+func TestNoHeaderFlag(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	if err := gen.Write(&b, 200, 4); err != nil {
+		t.Fatal(err)
+	}
+	body := b.String()[strings.IndexByte(b.String(), '\n')+1:]
+	in := writeFile(t, dir, "noheader.csv", body)
+	res := runVeil(t, "profile", in, "--out", filepath.Join(dir, "refused.json"), "--progress", "never")
+	if res.code != exitData || !strings.Contains(res.summary.Error, "--no-header") {
+		t.Fatalf("without --no-header: exit %d, error %q", res.code, res.summary.Error)
+	}
+	prof, pol := filepath.Join(dir, "profile.json"), filepath.Join(dir, "policy.yaml")
+	res = runVeil(t, "profile", in, "--no-header", "--out", prof, "--policy-out", pol, "--progress", "never")
+	if res.code != exitOK || len(res.summary.Inputs) != 1 || res.summary.Inputs[0].Rows == nil || *res.summary.Inputs[0].Rows != 200 {
+		t.Fatalf("profile --no-header: exit %d, inputs %+v; stderr:\n%s", res.code, res.summary.Inputs, res.stderr)
+	}
+	data, _ := os.ReadFile(prof)
+	var p struct {
+		Columns []struct{ Name, Entity string }
+	}
+	if err := json.Unmarshal(data, &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Columns) < 3 || p.Columns[0].Name != "col1" || p.Columns[2].Name != "col3" || p.Columns[2].Entity != "EMAIL" {
+		t.Errorf("profile columns %+v, want col1... with col3 an EMAIL", p.Columns)
+	}
+	if draft, _ := os.ReadFile(pol); !strings.Contains(string(draft), "\n  \"col3\":") {
+		t.Errorf("the draft policy does not name col3:\n%s", draft)
+	}
+	pol = writeFile(t, dir, "mine.yaml", "version: 1\ndefault_action: drop\ncolumns:\n  col7: {role: quasi, action: generalize, prefix: 3}\n  col8: {role: quasi, action: keep}\n")
+	out := filepath.Join(dir, "out.csv")
+	res = runVeil(t, "anonymize", in, "--no-header", "--type", "col7=string", "--policy", pol, "--out", out, "--progress", "never")
+	if res.code != exitOK {
+		t.Fatalf("anonymize --no-header: exit %d; stderr:\n%s", res.code, res.stderr)
+	}
+	written, _ := os.ReadFile(out)
+	if lines := strings.Split(strings.TrimSpace(string(written)), "\n"); len(lines) != 201 || lines[0] != "col7,col8" {
+		t.Errorf("release: %d lines, header %q; want a header and 200 rows", len(lines), lines[0])
 	}
 }

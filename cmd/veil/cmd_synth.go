@@ -112,7 +112,7 @@ func newSynthSampleCommand(e *env) *cli.Command {
 }
 
 var (
-	fitParams    = []string{"method", "epsilon", "delta", "min-count", "max-categories", "bins", "max-clique", "in-format", "delimiter", "null", "lazy-quotes", "type", "infer-rows"}
+	fitParams    = []string{"method", "epsilon", "delta", "min-count", "max-categories", "bins", "max-clique", "in-format", "delimiter", "null", "lazy-quotes", "no-header", "type", "infer-rows"}
 	sampleParams = []string{"rows", "where", "format", "out-delimiter", "out-null", "crlf", "compression"}
 )
 

@@ -27,6 +27,7 @@ func inputFlags() []cli.Flag {
 		&cli.StringFlag{Name: "delimiter", Usage: "CSV field separator: , ; tab or | (default: detected)"},
 		&cli.StringSliceFlag{Name: "null", Usage: "CSV `TEXT` read as null (repeatable; default: the empty field only; e.g. --null '' --null NA --null NULL)"},
 		&cli.BoolFlag{Name: "lazy-quotes", Usage: "accept a bare \" inside an unquoted CSV field"},
+		&cli.BoolFlag{Name: "no-header", Usage: "the CSV input has no header row: its first line is data, and its columns are named col1, col2..."},
 		&cli.StringSliceFlag{Name: "type", Usage: "declare a column's kind, replacing inference: `COL=KIND[:LAYOUT]`, e.g. zip=string, born=date:02.01.2006 (repeatable)"},
 		&cli.IntFlag{Name: "infer-rows", Value: dataset.DefaultInferRows, Usage: "rows sampled to infer column kinds; -1 reads the whole file first"},
 	}
@@ -57,7 +58,7 @@ func parseDelimiter(s string) (rune, error) {
 }
 
 func readerOptions(c *cli.Context) (*dataset.Options, error) {
-	opt := &dataset.Options{LazyQuotes: c.Bool("lazy-quotes"), InferRows: c.Int("infer-rows")}
+	opt := &dataset.Options{LazyQuotes: c.Bool("lazy-quotes"), NoHeader: c.Bool("no-header"), InferRows: c.Int("infer-rows")}
 	if f := c.String("in-format"); f != "" {
 		format, err := dataset.ParseFormat(f)
 		if err != nil {
@@ -129,10 +130,10 @@ func (e *env) openInput(c *cli.Context, path string) (dataset.Reader, error) {
 // run holds it back when it is an output of this same run not yet renamed
 // into place (e.tx).
 //
-// A release (release set) keeps only the --type declarations of text
-// columns, and may lack the columns they name: a dropped column is gone,
-// and a generalized or masked one no longer holds the numbers or dates the
-// input declared. An output of this run is besides read as it was written,
+// A release (release set) has a header row, as veil writes one, and keeps
+// only the --type declarations of text columns, which may name columns it
+// lacks: a dropped column is gone, and a generalized or masked one no
+// longer holds the numbers or dates the input declared. An output of this run is besides read as it was written,
 // not with the input flags: in the output format, with --out-delimiter and
 // --out-null.
 func (e *env) openHeld(c *cli.Context, path string, release bool) (dataset.Reader, error) {
@@ -146,6 +147,7 @@ func (e *env) openHeld(c *cli.Context, path string, release bool) (dataset.Reade
 	}
 	opt := *in
 	opt.Types, opt.TypesMayBeAbsent = nil, true
+	opt.NoHeader = false // veil writes a header row
 	for name, o := range in.Types {
 		if o.Kind == dataset.String {
 			if opt.Types == nil {
@@ -159,7 +161,7 @@ func (e *env) openHeld(c *cli.Context, path string, release bool) (dataset.Reade
 		if err != nil {
 			return nil, err
 		}
-		opt.Format, opt.Delimiter, opt.LazyQuotes, opt.NullTokens = out.Format, out.Delimiter, false, nil
+		opt.Format, opt.Delimiter, opt.LazyQuotes, opt.NullTokens, opt.NoHeader = out.Format, out.Delimiter, false, nil, false
 		if out.NullToken != "" {
 			opt.NullTokens = []string{"", out.NullToken}
 		}
