@@ -704,8 +704,9 @@ func identifier(cs *colSample) (Detection, bool) {
 // of digits and either nearly all differ (95 %, 6 digits or more) or they
 // have 9 digits or more and 20 distinct values at least (an export with
 // several rows per person: orders, visits), or every value differs and
-// they rise in file order (an auto-increment key, 7, 138, 269... of any
-// length). That is a record key, or a national number or phone number
+// they rise in file order under a placeholder name or one naming a key
+// (an auto-increment key, 7, 138, 269... of any length, in col1 or
+// id_cli; a year, a population or a sorted amount rises too). That is a record key, or a national number or phone number
 // stored as a number, which no validator sees without its separators.
 // Amounts and counts vary in length, repeat and come in no order; a
 // column named like a time or a measure (epoch seconds, amounts in cents)
@@ -734,7 +735,7 @@ func numericKey(cs *colSample) (Detection, bool) {
 	switch {
 	case sameLength && (ratio >= 0.95 && len(cs.values)*20 >= cs.n*19 && digits >= 6 || digits >= 9 && len(cs.values) >= 20):
 		reason = fmt.Sprintf("integers of %d digits in every sampled value, %.0f %% distinct: a key or a national or phone number stored as a number", digits, 100*ratio)
-	case cs.ascending && cs.distinct == cs.nonNull && values[0][0] != '-':
+	case cs.ascending && cs.distinct == cs.nonNull && values[0][0] != '-' && keyOrBlankName(cs.tokens):
 		reason = "distinct integers rising in file order: an auto-increment record key"
 	default:
 		return Detection{}, false

@@ -127,6 +127,31 @@ func negIDCompound(tokens []string) string {
 	return ""
 }
 
+// keyTokens name a key or a number; placeholderTokens, with digits, make
+// up the headers of a table exported without names (col1, Column 3,
+// Unnamed: 0, field_7).
+var (
+	keyTokens         = tokenSet(`id key nr no num number nummer numero nro`)
+	placeholderTokens = tokenSet(`col column field var unnamed c f v`)
+)
+
+// keyOrBlankName reports whether a column's name is a placeholder or has
+// a token naming a key: the names under which a column of rising numbers
+// is taken for an auto-increment key (see numericKey). A column named
+// anything else (year, population, a sorted amount) rises because the
+// table is sorted by it or by time.
+func keyOrBlankName(tokens []string) bool {
+	for _, t := range tokens {
+		if keyTokens[t] {
+			return true
+		}
+		if !placeholderTokens[t] && strings.Trim(t, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}
+
 func tokenSet(s string) map[string]bool {
 	m := map[string]bool{}
 	for _, f := range strings.Fields(s) {

@@ -253,3 +253,33 @@ func TestCompoundOrderNumbers(t *testing.T) {
 		t.Errorf("col15: got %s/%s, want identifier", d.Role, d.Entity)
 	}
 }
+
+// TestRisingNumbersNamedAsMeasures: numbers that rise in file order
+// under a name of their own (a year, a running total, a population, an
+// amount the table is sorted by) are not keys; under a placeholder or a
+// key name they are.
+func TestRisingNumbersNamedAsMeasures(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("year,cumulative,population,spend,spend_f,col3,id_cli,Unnamed: 0\n")
+	r := rand.New(rand.NewPCG(5, 5))
+	cum, spend := 0, 100
+	for i := range 60 {
+		cum += 1 + r.IntN(500)
+		spend += 1 + r.IntN(2000)
+		fmt.Fprintf(&b, "%d,%d,%d,%d,%d.0,%d,%d,%d\n", 1960+i, cum, 1000*(i+1)+r.IntN(999), spend, spend, 7+i*131, 7+i*131, i)
+	}
+	rd, err := dataset.NewCSVReader(strings.NewReader(b.String()), "sorted.csv", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Run(context.Background(), rd, &Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range p.Columns {
+		key := c.Name == "col3" || c.Name == "id_cli" || c.Name == "Unnamed: 0"
+		if got := c.Role == RoleIdentifier; got != key {
+			t.Errorf("%s: got %s/%s (%s), want identifier %v", c.Name, c.Role, c.Entity, c.Evidence.Reason, key)
+		}
+	}
+}
