@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -115,11 +116,19 @@ var (
 var negIDHeads = []string{"bestell", "auftrag", "rechnung", "artikel", "sendung", "liefer", "bestel", "factuur",
 	"order", "zending", "pakket", "paket", "produkt", "product"}
 
+// negIDTails are the endings that make such a compound a number
+// (bestellnr, rechnungsnummer, productcode): without one, the compound
+// names something else of the order (lieferadresse, lieferhinweis,
+// rechnungsempfaenger, auftraggeber), which may well be personal.
+var negIDTails = []string{"nr", "nummer", "number", "num", "no", "id", "code"}
+
 // negIDCompound returns the first token that is such a compound, or "".
 func negIDCompound(tokens []string) string {
 	for _, t := range tokens {
 		for _, h := range negIDHeads {
-			if len(t) > len(h) && strings.HasPrefix(t, h) {
+			if len(t) > len(h) && strings.HasPrefix(t, h) && slices.ContainsFunc(negIDTails, func(tail string) bool {
+				return len(t) >= len(h)+len(tail) && strings.HasSuffix(t, tail)
+			}) {
 				return t
 			}
 		}

@@ -283,3 +283,22 @@ func TestRisingNumbersNamedAsMeasures(t *testing.T) {
 		}
 	}
 }
+
+// TestCompoundsOfOrdersThatAreNotNumbers: a compound of an order word
+// that is not a number (lieferhinweis, a delivery note) is free text like
+// any other, and the names and phones in it are found.
+func TestCompoundsOfOrdersThatAreNotNumbers(t *testing.T) {
+	var vals []string
+	for i := range 100 {
+		if i%2 == 0 {
+			vals = append(vals, fmt.Sprintf("Bitte bei Anna Schmidt abgeben, Tel. +49 176 %07d", 3745446+i*7919))
+		} else {
+			vals = append(vals, "Vor die Tür")
+		}
+	}
+	for _, name := range []string{"lieferhinweis", "bestellnotiz"} {
+		if d := DetectKind(name, dataset.String, vals, nil); d.Role != RoleDirect {
+			t.Errorf("%s: got %s/%s (%s), want direct", name, d.Role, d.Entity, d.Evidence.Reason)
+		}
+	}
+}
