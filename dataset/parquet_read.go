@@ -114,7 +114,7 @@ func newParquetReader(src io.ReaderAt, size int64, name string, opt *Options) (r
 	if err := r.buildSchema(); err != nil {
 		return nil, err
 	}
-	if err := r.applyTypes(opt.Types); err != nil {
+	if err := r.applyTypes(opt.Types, opt.TypesMayBeAbsent); err != nil {
 		return nil, err
 	}
 	for _, rg := range meta.RowGroups {
@@ -229,10 +229,15 @@ func (r *parquetReader) buildSchema() error {
 const localTimestampLayout = "2006-01-02T15:04:05.999999999"
 
 // applyTypes applies the user's declared kinds where they make sense.
-func (r *parquetReader) applyTypes(types map[string]Override) error {
+// A name the file lacks is an error unless mayBeAbsent (see
+// Options.TypesMayBeAbsent).
+func (r *parquetReader) applyTypes(types map[string]Override, mayBeAbsent bool) error {
 	for name, o := range types {
 		i := r.schema.Index(name)
 		if i < 0 {
+			if mayBeAbsent {
+				continue
+			}
 			return &DataError{File: r.name, Column: name, Err: errUnknownOverride}
 		}
 		col := &r.schema.Columns[i]

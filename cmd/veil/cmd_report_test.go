@@ -475,6 +475,42 @@ columns:
 	}
 }
 
+// TestReportOfParquetReleaseTypesOfDroppedColumns: a Parquet release, read
+// by its own run's report, lets --type name the columns it dropped, as a
+// CSV release does. Before, the report failed with exit 3 ("a column type
+// is declared for a column the file does not have", naming the hidden
+// temporary file).
+func TestReportOfParquetReleaseTypesOfDroppedColumns(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	if err := gen.Write(&b, 300, 9); err != nil {
+		t.Fatal(err)
+	}
+	in := writeFile(t, dir, "in.csv", b.String())
+	pol := writeFile(t, dir, "policy.yaml", `version: 1
+default_action: keep
+columns:
+  customer_id: {role: identifier, action: drop}
+  name:        {role: direct, action: drop}
+  email:       {role: direct, action: drop}
+  phone:       {role: direct, action: drop}
+  ssn:         {role: direct, action: drop}
+  birth_date:  {role: direct, action: drop}
+  zip:         {role: quasi, action: generalize, prefix: 3}
+  age:         {role: quasi, action: generalize, width: 20}
+`)
+	for _, cmd := range [][]string{
+		{"anonymize", in, "--policy", pol, "--out", filepath.Join(dir, "anon.parquet")},
+		{"synth", in, "--policy", pol, "--rows", "200", "--out", filepath.Join(dir, "syn.parquet")},
+	} {
+		args := append(cmd, "--type", "ssn=string", "--type", "zip=string", "--type", "age=integer",
+			"--report-json", filepath.Join(dir, cmd[0]+".json"), "--progress", "never")
+		if res := runVeil(t, args...); res.code != exitOK {
+			t.Errorf("%s to Parquet with --type of a dropped column: exit %d; stderr:\n%s", cmd[0], res.code, res.stderr)
+		}
+	}
+}
+
 // TestSynthReportFlags: veil synth with --report-json describes a
 // synthetic release whether or not --model-out keeps the model, and reads
 // the model's DP guarantee from the run itself.
