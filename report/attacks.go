@@ -140,10 +140,11 @@ func (r AttackRate) halfWidth() float64 {
 // residualRisk is Anonymeter's risk (main − control) / (1 − control) on
 // the Wilson estimates, with the error of both rates propagated to first
 // order and the value and interval bound to [0,1]. It is undefined (false)
-// when the control attack always succeeds.
+// when the control attack succeeded on every row (the Wilson estimate of
+// n of n is below 1, so its count says it, not the estimate).
 func residualRisk(main, control AttackRate) (AttackRisk, bool) {
 	a, c := main.Estimate, control.Estimate
-	if main.Attacks == 0 || control.Attacks == 0 || c >= 1 {
+	if main.Attacks == 0 || control.Attacks == 0 || c >= 1 || control.Successes >= control.Attacks {
 		return AttackRisk{}, false
 	}
 	v := (a - c) / (1 - c)

@@ -136,6 +136,14 @@ func TestResidualRisk(t *testing.T) {
 	if _, ok := residualRisk(wilson(500, 500), AttackRate{Successes: 500, Attacks: 500, Estimate: 1}); ok {
 		t.Error("residualRisk with a control that always succeeds: ok, want undefined")
 	}
+	// As wilson gives it: the Wilson estimate of 500 of 500 is below 1,
+	// and a control that succeeded on every holdout row still leaves the
+	// risk undefined (docs/report.md#gates), not 0 with an interval to 1.
+	for _, n := range []int{3, 500} {
+		if r, ok := residualRisk(wilson(n, n), wilson(n, n)); ok {
+			t.Errorf("residualRisk with a control that succeeded on all %d rows = %+v, want undefined", n, r)
+		}
+	}
 }
 
 func TestMembershipAUC(t *testing.T) {
