@@ -26,6 +26,7 @@ type csvReader struct {
 	schema        Schema
 	nulls         map[string]bool
 	onlyEmptyNull bool
+	noHeader      bool // the first line was data (Options.NoHeader)
 
 	buffered []bufRecord // records read ahead for inference, replayed first
 	rec      Record
@@ -141,7 +142,7 @@ func newCSVReader(r io.Reader, name string, size int64, opt *Options) (*csvReade
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
 
-	c := &csvReader{name: name, cr: cr, count: count, utf8: check, size: size}
+	c := &csvReader{name: name, cr: cr, count: count, utf8: check, size: size, noHeader: opt.NoHeader}
 	if opt.NullTokens == nil {
 		c.onlyEmptyNull = true
 	} else {
@@ -259,7 +260,7 @@ func newCSVReader(r io.Reader, name string, size int64, opt *Options) (*csvReade
 }
 
 // noHeaderHint tells what to do about a file whose first row is data.
-const noHeaderHint = "add a first line of column names, or read the file as headerless (--no-header, Options.NoHeader: columns named col1, col2...)"
+const noHeaderHint = "add a first line of column names, or read the file as headerless (--no-header: columns named col1, col2...)"
 
 // sniffDelimiter picks the candidate that splits the first lines into the
 // same, largest number of fields, counting only separators outside quotes.
@@ -368,7 +369,11 @@ func (c *csvReader) parseError(err error) error {
 	case errors.Is(pe.Err, csv.ErrFieldCount):
 		de.Line = pe.StartLine
 		de.Byte = 0
-		de.Err = fmt.Errorf("%w: the header has %d", ErrFieldCount, len(c.schema.Columns))
+		if c.noHeader {
+			de.Err = fmt.Errorf("%w: the first row has %d", ErrFieldCount, len(c.schema.Columns))
+		} else {
+			de.Err = fmt.Errorf("%w: the header has %d", ErrFieldCount, len(c.schema.Columns))
+		}
 	case errors.Is(pe.Err, csv.ErrQuote):
 		if pe.StartLine != pe.Line {
 			de.Err = fmt.Errorf("%w (the record starts at line %d)", ErrQuote, pe.StartLine)

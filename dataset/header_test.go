@@ -295,7 +295,7 @@ func TestCSVNoHeader(t *testing.T) {
 	}
 	// A row with another number of fields names its row.
 	_, err = NewCSVReader(strings.NewReader("a,b\nc\n"), "short.csv", &Options{NoHeader: true})
-	if !errors.As(err, &de) || de.Row != 2 || !errors.Is(err, ErrFieldCount) {
+	if !errors.As(err, &de) || de.Row != 2 || !errors.Is(err, ErrFieldCount) || !strings.HasSuffix(err.Error(), "the first row has 2") {
 		t.Errorf("short second record: %v", err)
 	}
 }

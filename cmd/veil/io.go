@@ -196,6 +196,13 @@ func openWith(path, at string, opt *dataset.Options) (dataset.Reader, error) {
 	if err != nil {
 		var de *dataset.DataError
 		if errors.As(err, &de) {
+			if at != path {
+				// An output of this run, held under a temporary name:
+				// name the path the user knows.
+				if rel, rerr := filepath.Rel(at, de.File); rerr == nil && !strings.HasPrefix(rel, "..") {
+					de.File = filepath.Join(path, rel)
+				}
+			}
 			return nil, err
 		}
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {

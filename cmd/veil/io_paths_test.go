@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/veil-data/veil/dataset"
 )
 
 // Tests of the checks that keep veil from writing over what it reads
@@ -363,5 +365,21 @@ func TestLinkedPathsPaths(t *testing.T) {
 	sameTree(t, "links", dir, before)
 	if !bytes.Equal([]byte(before["in.csv"]), []byte(smallCSV)) {
 		t.Error("snapshot is wrong")
+	}
+}
+
+// TestOpenWithNamesTheOutput: an error reading an output this run holds
+// under a temporary name names the output's path, not the temporary one.
+func TestOpenWithNamesTheOutput(t *testing.T) {
+	dir := t.TempDir()
+	at := filepath.Join(dir, ".out.csv123456")
+	if err := os.WriteFile(at, []byte("a,b\n1,2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.csv")
+	_, err := openWith(out, at, &dataset.Options{Types: map[string]dataset.Override{"gone": {Kind: dataset.String}}})
+	var de *dataset.DataError
+	if !errors.As(err, &de) || de.File != out || strings.Contains(err.Error(), ".out.csv123456") {
+		t.Errorf("error %v names %q, want %q", err, de.File, out)
 	}
 }
