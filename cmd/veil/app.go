@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -97,11 +98,14 @@ type env struct {
 	// forced exit after a signal (forceFinish), never both; finish closes
 	// finished once the line and its files are out.
 	printed  atomic.Bool
+	lineMu   sync.Mutex // orders claiming the summary line with the signal notice
 	finished chan struct{}
 	forced   chan struct{} // closed once forceFinish has printed
 	// sideFiles are the summary file and termination log once checkPaths
 	// has cleared them, for the forced exit.
 	sideFiles atomic.Pointer[[2]string]
+	// sig is the process's signal state (nil in tests that call run).
+	sig *signalState
 }
 
 // summary is the one-line JSON object printed last on stdout and written to
@@ -199,6 +203,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		force := e.forceFinish
 		sig.force.Store(&force)
 		defer sig.force.Store(nil)
+		defer sig.notice.Store(nil)
+		e.sig = sig
 	}
 	app := newApp(e)
 	args = reorderArgs(app, args)
@@ -298,7 +304,7 @@ func (e *env) dropOutputs(paths []string) {
 // the grace period after a signal, or got a second one: veil exits
 // without it, its outputs already removed (atomicfile.AbortAll).
 func (e *env) forceFinish(sig int) {
-	if !e.printed.CompareAndSwap(false, true) {
+	if !e.claimSummary() {
 		// finish is printing it: let it end before veil exits.
 		select {
 		case <-e.finished:
@@ -318,12 +324,32 @@ func (e *env) forceFinish(sig int) {
 	fmt.Fprintf(e.stdout, "%s\n", line)
 	if side := e.sideFiles.Load(); side != nil {
 		if side[0] != "" {
-			atomicfile.WriteFile(side[0], append(line, '\n'))
+			atomicfile.WriteFinal(side[0], append(line, '\n'))
 		}
 		if side[1] != "" {
 			writeTerminationLog(side[1], s.Error)
 		}
 	}
+}
+
+// claimSummary makes the caller the one to print the summary line, unless
+// another already is (finish and the forced exit race after a signal).
+func (e *env) claimSummary() bool {
+	e.lineMu.Lock()
+	defer e.lineMu.Unlock()
+	return e.printed.CompareAndSwap(false, true)
+}
+
+// signalNotice logs that a signal arrived, unless the summary line is
+// already claimed: nothing is logged after it.
+func (e *env) signalNotice(log *slog.Logger, sig int) {
+	e.lineMu.Lock()
+	defer e.lineMu.Unlock()
+	if e.printed.Load() {
+		return
+	}
+	log.Warn("signal received: stopping at the next check and removing the outputs (a second signal exits at once)",
+		"signal", signalName(sig))
 }
 
 func defaultLogger(w io.Writer) *slog.Logger {
@@ -336,7 +362,7 @@ func defaultLogger(w io.Writer) *slog.Logger {
 // finish logs the error, prints the summary line and writes the summary and
 // termination files.
 func (e *env) finish(err error, code int, status string) int {
-	if !e.printed.CompareAndSwap(false, true) {
+	if !e.claimSummary() {
 		// The forced exit is printing it: let it end before main exits.
 		select {
 		case <-e.forced:
@@ -406,7 +432,7 @@ func (e *env) finish(err error, code int, status string) int {
 func (e *env) writeSummaryFile(data []byte) error {
 	f := e.summaryOut
 	if f == nil {
-		_, err := atomicfile.WriteFile(e.summaryFile, data)
+		_, err := atomicfile.WriteFinal(e.summaryFile, data)
 		return err
 	}
 	defer f.Abort()
@@ -514,7 +540,7 @@ func writeTerminationLog(path, msg string) {
 		writeInPlace(path, data)
 		return
 	}
-	if _, aerr := atomicfile.WriteFile(path, data); aerr != nil && err == nil {
+	if _, aerr := atomicfile.WriteFinal(path, data); aerr != nil && err == nil {
 		writeInPlace(path, data)
 	}
 }
@@ -597,6 +623,11 @@ func (e *env) setup(c *cli.Context) error {
 	if dag := os.Getenv("AIRFLOW_CTX_DAG_ID"); dag != "" {
 		e.log = e.log.With("airflow_dag", dag, "airflow_task", os.Getenv("AIRFLOW_CTX_TASK_ID"),
 			"airflow_run", os.Getenv("AIRFLOW_CTX_DAG_RUN_ID"))
+	}
+	if e.sig != nil {
+		log := e.log
+		notice := func(sig int) { e.signalNotice(log, sig) }
+		e.sig.notice.Store(&notice)
 	}
 	return nil
 }
