@@ -15,7 +15,19 @@ import (
 	"github.com/veil-data/veil/internal/gen"
 )
 
-// buildVeil builds the veil binary once per test binary run.
+// TestMain removes the binary buildVeil built: each run of these tests
+// used to leave a 25 MB veil-bin-* folder in the temp dir, which filled
+// the disk of a machine that runs them often (and then failed tests).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if veilBin != "" {
+		os.RemoveAll(filepath.Dir(veilBin))
+	}
+	os.Exit(code)
+}
+
+// buildVeil builds the veil binary once per test binary run, into a
+// folder TestMain removes.
 func buildVeil(t *testing.T) string {
 	t.Helper()
 	veilBinOnce.Do(func() {
