@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -16,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
@@ -90,10 +92,11 @@ type env struct {
 	// tx holds the run's outputs back until the run succeeds: they are
 	// renamed into place together at its end, or removed together.
 	tx *atomicfile.Txn
-	// summaryOut is the --summary-file, created before the outputs are put
-	// in place so that a summary file that cannot be written fails the run
-	// before anything is committed.
-	summaryOut *atomicfile.File
+	// summaryLine is the summary line of a run whose outputs settle put in
+	// place: written to the --summary-file within the run's transaction,
+	// so that a summary file that cannot be written (a full disk) fails
+	// the run before anything is committed, then printed as it is.
+	summaryLine []byte
 	// printed is set by whoever prints the summary line: finish, or the
 	// forced exit after a signal (forceFinish), never both; finish closes
 	// finished once the line and its files are out.
@@ -250,12 +253,20 @@ func (e *env) settle(err error, code int, status string) (error, int, string) {
 		e.tx.Abort()
 		return err, code, status
 	}
+	var line []byte
 	if e.summaryFile != "" && e.sideFileConflict("--summary-file", e.summaryFile) == nil {
-		f, serr := atomicfile.Create(e.summaryFile)
-		if serr != nil {
+		// The summary file goes into place with the outputs, holding the
+		// line the run will print: written before the commit, so that a
+		// disk too full for it stops the run before anything is in place.
+		line = e.summaryJSON(errMessage(err), code, status)
+		if line == nil {
 			e.dropOutputs(e.tx.Pending())
 			e.tx.Abort()
-			e.summaryFile = ""
+			return errors.New("encoding the summary"), exitInternal, "error"
+		}
+		if _, serr := e.tx.WriteFile(e.summaryFile, line); serr != nil {
+			e.dropOutputs(e.tx.Pending())
+			e.tx.Abort()
 			serr = fmt.Errorf("--summary-file: %w", outputError(serr))
 			scode, sstatus := exitCode(serr, e.skipExitCode)
 			if scode == exitOK || scode == exitInternal {
@@ -263,10 +274,10 @@ func (e *env) settle(err error, code int, status string) (error, int, string) {
 			}
 			return serr, scode, sstatus
 		}
-		e.summaryOut = f
 	}
 	unplaced, cerr := e.tx.Commit()
 	if cerr == nil {
+		e.summaryLine = line
 		return err, code, status
 	}
 	e.dropOutputs(unplaced)
@@ -371,12 +382,8 @@ func (e *env) finish(err error, code int, status string) int {
 		return code
 	}
 	defer close(e.finished)
-	s := e.summary
-	s.Status = status
-	s.ExitCode = code
-	s.DurationMS = time.Since(e.started).Milliseconds()
+	msg := errMessage(err)
 	if err != nil {
-		s.Error = err.Error()
 		switch status {
 		case "skipped":
 			e.log.Info("skipped", "reason", err.Error())
@@ -386,29 +393,40 @@ func (e *env) finish(err error, code int, status string) int {
 			e.log.Error(err.Error(), "exit_code", code)
 		}
 	}
-	// The summary file and the termination log are written only where
-	// they overwrite nothing the run reads or writes. checkPaths refuses
-	// such a run before its work; this also covers a run stopped earlier
-	// (a usage error before the check).
-	if e.summaryFile != "" {
-		if serr := e.sideFileConflict("--summary-file", e.summaryFile); serr != nil {
-			e.summaryFile = ""
-			code, status = e.failFinish(serr, code, status)
+	line := e.summaryLine // written to the summary file with the outputs
+	if line == nil {
+		// The summary file and the termination log are written only where
+		// they overwrite nothing the run reads or writes. checkPaths refuses
+		// such a run before its work; this also covers a run stopped earlier
+		// (a usage error before the check).
+		if e.summaryFile != "" {
+			if serr := e.sideFileConflict("--summary-file", e.summaryFile); serr != nil {
+				e.summaryFile = ""
+				code, status, msg = e.failFinish(serr, code, status, msg)
+			}
+		}
+		if line = e.summaryJSON(msg, code, status); line == nil {
+			return exitInternal
+		}
+		if e.summaryFile != "" {
+			if _, werr := atomicfile.WriteFinal(e.summaryFile, line); werr != nil {
+				// The summary line then says the run failed, as the exit code does.
+				code, status, msg = e.failFinish(fmt.Errorf("writing --summary-file: %w", outputError(werr)), code, status, msg)
+				if line = e.summaryJSON(msg, code, status); line == nil {
+					return exitInternal
+				}
+			}
 		}
 	}
-	line, jerr := json.Marshal(s)
-	if jerr != nil {
-		fmt.Fprintf(e.stderr, "veil: encoding summary: %v\n", jerr)
-		return exitInternal
-	}
-	if e.summaryFile != "" {
-		if werr := e.writeSummaryFile(append(line, '\n')); werr != nil {
-			// The summary line then says the run failed, as the exit code does.
-			code, status = e.failFinish(fmt.Errorf("writing --summary-file: %w", outputError(werr)), code, status)
-			if line, jerr = json.Marshal(s); jerr != nil {
-				fmt.Fprintf(e.stderr, "veil: encoding summary: %v\n", jerr)
-				return exitInternal
-			}
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	// The summary is the last line veil prints (BashOperator pushes the
+	// last line of the merged output): a refused termination log is
+	// logged before it.
+	termLog := msg != "" && (status == "error" || status == "gate_failed") && e.terminationLog != ""
+	if termLog {
+		if terr := e.sideFileConflict("--termination-log", e.terminationLog); terr != nil {
+			e.log.Error(terr.Error())
+			termLog = false
 		}
 	}
 	if e.summaryToStderr {
@@ -416,47 +434,75 @@ func (e *env) finish(err error, code int, status string) int {
 	} else {
 		fmt.Fprintf(e.stdout, "%s\n", line)
 	}
-	if s.Error != "" && (status == "error" || status == "gate_failed") && e.terminationLog != "" {
-		if terr := e.sideFileConflict("--termination-log", e.terminationLog); terr != nil {
-			e.log.Error(terr.Error())
-		} else {
-			writeTerminationLog(e.terminationLog, s.Error)
-		}
+	if termLog {
+		writeTerminationLog(e.terminationLog, msg)
 	}
 	return code
 }
 
-// writeSummaryFile writes data to the --summary-file: into the file settle
-// created before the run's outputs were put in place, or atomically now
-// for a run that did not get that far.
-func (e *env) writeSummaryFile(data []byte) error {
-	f := e.summaryOut
-	if f == nil {
-		_, err := atomicfile.WriteFinal(e.summaryFile, data)
-		return err
+// summaryJSON completes the summary with the run's outcome (msg is the
+// error, or "") and returns its line, newline included (nil, said on
+// stderr, if it cannot be encoded).
+func (e *env) summaryJSON(msg string, code int, status string) []byte {
+	s := e.summary
+	s.Status = status
+	s.ExitCode = code
+	s.DurationMS = time.Since(e.started).Milliseconds()
+	s.Error = summaryError(msg)
+	line, jerr := json.Marshal(s)
+	if jerr != nil {
+		fmt.Fprintf(e.stderr, "veil: encoding summary: %v\n", jerr)
+		return nil
 	}
-	defer f.Abort()
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	_, err := f.Commit()
-	return err
+	return append(line, '\n')
 }
 
-// failFinish records err, found while finishing, in the summary. A run
-// that had succeeded fails with err's exit code; a failed run keeps its
-// own code and error, and err is only logged.
-func (e *env) failFinish(err error, code int, status string) (int, string) {
+// failFinish handles err, found while finishing. A run that had succeeded
+// fails with err's exit code and message; a failed run keeps its own code
+// and error msg, and err is only logged.
+func (e *env) failFinish(err error, code int, status, msg string) (int, string, string) {
 	e.log.Error(err.Error())
 	if code != exitOK {
-		return code, status
+		return code, status, msg
 	}
 	code, status = exitCode(err, e.skipExitCode)
 	if code == exitOK {
 		code, status = exitInternal, "error"
 	}
-	e.summary.Status, e.summary.ExitCode, e.summary.Error = status, code, err.Error()
-	return code, status
+	return code, status, err.Error()
+}
+
+func errMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// maxSummaryError is the most of an error message the summary line holds:
+// the line stays a few KB (Airflow keeps XComs in its database) even when
+// a policy has thousands of errors. The log has the whole message.
+const maxSummaryError = 2048
+
+// summaryError returns msg cut to maxSummaryError bytes, at a line or
+// character boundary, saying so.
+func summaryError(msg string) string {
+	if len(msg) <= maxSummaryError {
+		return msg
+	}
+	const more = "\n  ... (cut; the log holds the whole message)"
+	cut := msg[:maxSummaryError-len(more)]
+	if i := strings.LastIndexByte(cut, '\n'); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	for i := 0; i < utf8.UTFMax && len(cut) > 0; i++ {
+		// not in the middle of a character
+		if r, size := utf8.DecodeLastRuneInString(cut); r != utf8.RuneError || size > 1 {
+			break
+		}
+		cut = cut[:len(cut)-1]
+	}
+	return cut + more
 }
 
 // sideFileConflict returns a usage error when path, the --summary-file or
