@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -212,6 +213,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	app := newApp(e)
 	args = reorderArgs(app, args)
 	e.summary.Command = commandPath(app, args)
+	// Lines logged before the command's flags are read (a usage error)
+	// carry the run's context too.
+	e.log = e.log.With(e.logContext()...)
 	err := app.RunContext(ctx, args)
 	if sig != nil {
 		if s := sig.received(); s != 0 {
@@ -341,6 +345,34 @@ func (e *env) forceFinish(sig int) {
 			writeTerminationLog(side[1], s.Error)
 		}
 	}
+}
+
+// logContext returns the attributes every log line carries: the command,
+// the run ID and, under Airflow, every AIRFLOW_CTX_* variable (DAG_ID,
+// TASK_ID and DAG_RUN_ID as airflow_dag, airflow_task and airflow_run; the
+// others as airflow_ and their lowercased name, airflow_try_number...).
+func (e *env) logContext() []any {
+	attrs := []any{"command", e.summary.Command, "run_id", e.summary.RunID}
+	named := map[string]string{"DAG_ID": "airflow_dag", "TASK_ID": "airflow_task", "DAG_RUN_ID": "airflow_run"}
+	for _, name := range []string{"DAG_ID", "TASK_ID", "DAG_RUN_ID"} {
+		if v, ok := os.LookupEnv("AIRFLOW_CTX_" + name); ok {
+			attrs = append(attrs, named[name], v)
+		}
+	}
+	var rest []string
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		name, ok := strings.CutPrefix(k, "AIRFLOW_CTX_")
+		if ok && name != "" && named[name] == "" {
+			rest = append(rest, "airflow_"+strings.ToLower(name)+"="+v)
+		}
+	}
+	sort.Strings(rest)
+	for _, kv := range rest {
+		k, v, _ := strings.Cut(kv, "=")
+		attrs = append(attrs, k, v)
+	}
+	return attrs
 }
 
 // claimSummary makes the caller the one to print the summary line, unless
@@ -665,11 +697,7 @@ func (e *env) setup(c *cli.Context) error {
 	default:
 		return usagef("--log-format must be auto, text or json")
 	}
-	e.log = e.log.With("command", e.summary.Command, "run_id", e.summary.RunID)
-	if dag := os.Getenv("AIRFLOW_CTX_DAG_ID"); dag != "" {
-		e.log = e.log.With("airflow_dag", dag, "airflow_task", os.Getenv("AIRFLOW_CTX_TASK_ID"),
-			"airflow_run", os.Getenv("AIRFLOW_CTX_DAG_RUN_ID"))
-	}
+	e.log = e.log.With(e.logContext()...)
 	if e.sig != nil {
 		log := e.log
 		notice := func(sig int) { e.signalNotice(log, sig) }

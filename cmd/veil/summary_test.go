@@ -179,3 +179,44 @@ func TestSummaryIsLastLine(t *testing.T) {
 		t.Errorf("the input was overwritten: %q", got)
 	}
 }
+
+// TestLogLinesCarryRunContext: every log line carries the run ID and, under
+// Airflow, every AIRFLOW_CTX_* variable (the try number tells retries
+// apart), also the line of a usage error found before the command's flags
+// were read (which had none of them).
+func TestLogLinesCarryRunContext(t *testing.T) {
+	t.Setenv("AIRFLOW_CTX_DAG_ID", "veil_dag")
+	t.Setenv("AIRFLOW_CTX_TASK_ID", "anonymize")
+	t.Setenv("AIRFLOW_CTX_DAG_RUN_ID", "scheduled__2026-11-28")
+	t.Setenv("AIRFLOW_CTX_TRY_NUMBER", "2")
+	dir := t.TempDir()
+	in := writeFile(t, dir, "in.csv", "a,b\n1,2\n")
+	for _, args := range [][]string{
+		{"convert", in, filepath.Join(dir, "o.csv"), "--no-such-flag"},
+		{"convert", filepath.Join(dir, "missing.csv"), filepath.Join(dir, "o.csv")},
+		{"no-such-command"},
+	} {
+		r := runVeil(t, args...)
+		if r.code != exitUsage && r.code != exitData {
+			t.Errorf("%v: exit %d", args, r.code)
+		}
+		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+		if r.stderr == "" {
+			lines = nil
+		}
+		if len(lines) == 0 {
+			t.Errorf("%v: nothing logged", args)
+		}
+		for _, l := range lines {
+			var m map[string]any
+			if err := json.Unmarshal([]byte(l), &m); err != nil {
+				t.Errorf("%v: log line %q: %v", args, l, err)
+				continue
+			}
+			if m["run_id"] != r.summary.RunID || m["airflow_dag"] != "veil_dag" || m["airflow_task"] != "anonymize" ||
+				m["airflow_run"] != "scheduled__2026-11-28" || m["airflow_try_number"] != "2" {
+				t.Errorf("%v: log line without the run's context: %s", args, l)
+			}
+		}
+	}
+}
