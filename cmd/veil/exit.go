@@ -33,7 +33,7 @@ const exitStatusHelp = `EXIT STATUS:
    3    input data error (file, row, line and column named)
    4    privacy gate failed or privacy target not reachable
    5    utility gate failed
-   75   temporary failure (disk full, busy, policy changed during the run): retry later
+   75   temporary failure (disk full, busy, input or policy changed during the run): retry later
    99   nothing to do: a matching manifest exists (--skip-if-done)
    130  interrupted (SIGINT); 143 terminated (SIGTERM)
    The last line on stdout is a JSON summary (schema veil.summary/v1).`

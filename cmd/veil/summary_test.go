@@ -220,3 +220,64 @@ func TestLogLinesCarryRunContext(t *testing.T) {
 		}
 	}
 }
+
+// TestInputChangedWhileRunning: an input that changes while veil reads it
+// (an export still being written) fails the run as a temporary failure
+// (exit 75: retry once it stays put), with nothing written, where the run
+// used to succeed with an output of neither version and a manifest naming
+// content it had not used, or to fail as bad data (exit 3, "fix the
+// export") when it caught the file half-written.
+func TestInputChangedWhileRunning(t *testing.T) {
+	t.Cleanup(func() { testHookAfterWork = nil })
+	for _, tc := range []struct {
+		name, content string
+		change        func(in string)
+	}{
+		{"appended", "a,b\n1,2\n", func(in string) {
+			f, _ := os.OpenFile(in, os.O_APPEND|os.O_WRONLY, 0)
+			f.WriteString("3,4\n")
+			f.Close()
+		}},
+		{"replaced", "a,b\n1,2\n", func(in string) {
+			os.WriteFile(in+".new", []byte("a,b\n1,2\n"), 0o644)
+			os.Rename(in+".new", in)
+		}},
+		{"half-written", "a,b\n1,2\n3\n", func(in string) { // the reader saw a short row
+			f, _ := os.OpenFile(in, os.O_WRONLY, 0)
+			f.WriteString("a,b\n1,2\n3,4\n")
+			f.Close()
+		}},
+		{"part added", "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			in := filepath.Join(dir, "in.csv")
+			change := tc.change
+			if tc.change == nil { // a folder of parts
+				in = filepath.Join(dir, "parts")
+				os.Mkdir(in, 0o755)
+				writeFile(t, in, "part-00000.csv", "a,b\n1,2\n")
+				change = func(in string) { os.WriteFile(filepath.Join(in, "part-00001.csv"), []byte("a,b\n3,4\n"), 0o644) }
+			} else {
+				writeFile(t, dir, "in.csv", tc.content)
+			}
+			testHookAfterWork = func() { change(in) }
+			out := filepath.Join(dir, "out", "o.csv")
+			r := runVeil(t, "convert", in, out)
+			if r.code != exitTempFail || r.summary.Status != "error" || !strings.Contains(r.summary.Error, "input "+in+": changed while veil ran") {
+				t.Errorf("exit %d, status %q, error %q; want 75 naming the input", r.code, r.summary.Status, r.summary.Error)
+			}
+			if len(r.summary.Outputs) != 0 {
+				t.Errorf("outputs %v, want none", r.summary.Outputs)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+				t.Errorf("the output folder was left: %v", dirNames(t, filepath.Join(dir, "out")))
+			}
+			// Once it stays put, the retry succeeds.
+			testHookAfterWork = nil
+			if r := runVeil(t, "convert", in, out); r.code != 0 {
+				t.Errorf("retry: exit %d: %s", r.code, r.summary.Error)
+			}
+		})
+	}
+}
