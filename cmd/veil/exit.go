@@ -152,8 +152,10 @@ func isRenameBusy(err error) bool {
 }
 
 // isOutputPathError reports a failure that only another path mends: a
-// read-only file system, a permission denied, a rename that can never
-// succeed (isRenameBusy).
+// read-only file system, a permission denied, a file larger than the file
+// system or the process's file size limit allows (EFBIG: FAT's 4 GB, ulimit
+// -f), a rename that can never succeed (isRenameBusy).
 func isOutputPathError(err error) bool {
-	return errors.Is(err, syscall.EROFS) || errors.Is(err, fs.ErrPermission) || isRenameBusy(err)
+	return errors.Is(err, syscall.EROFS) || errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EFBIG) ||
+		isRenameBusy(err)
 }
