@@ -2,9 +2,11 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,11 +21,52 @@ import (
 // used to leave a 25 MB veil-bin-* folder in the temp dir, which filled
 // the disk of a machine that runs them often (and then failed tests).
 func TestMain(m *testing.M) {
+	if limit := os.Getenv(fsizeExecEnv); limit != "" {
+		execUnderFileSizeLimit(limit) // a helper process: does not return
+	}
 	code := m.Run()
 	if veilBin != "" {
 		os.RemoveAll(filepath.Dir(veilBin))
 	}
 	os.Exit(code)
+}
+
+// fsizeExecEnv, set in the environment of this test binary started as a
+// helper process, makes it exec its arguments under RLIMIT_FSIZE of that
+// many bytes: the limit is set in the helper, never in the test process
+// (whose own files, such as go test's test log, it would cut short).
+const fsizeExecEnv = "VEIL_TEST_FSIZE_EXEC"
+
+func execUnderFileSizeLimit(limit string) {
+	n, err := strconv.ParseUint(limit, 10, 64)
+	if err == nil {
+		var old syscall.Rlimit
+		if err = syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err == nil {
+			err = syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: n, Max: old.Max})
+		}
+	}
+	if err == nil {
+		var env []string
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, fsizeExecEnv+"=") {
+				env = append(env, kv)
+			}
+		}
+		err = syscall.Exec(os.Args[1], os.Args[1:], env)
+	}
+	fmt.Fprintf(os.Stderr, "helper: %v\n", err)
+	os.Exit(126)
+}
+
+// commandUnderFileSizeLimit returns a command running name with args under
+// a file size limit of limit bytes (no limit when 0).
+func commandUnderFileSizeLimit(limit uint64, name string, args ...string) *exec.Cmd {
+	if limit == 0 {
+		return exec.Command(name, args...)
+	}
+	cmd := exec.Command(os.Args[0], append([]string{name}, args...)...)
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d", fsizeExecEnv, limit))
+	return cmd
 }
 
 // buildVeil builds the veil binary once per test binary run, into a
