@@ -374,9 +374,11 @@ func TestDeterministicOutput(t *testing.T) {
 		return regexpTemp.ReplaceAll(b, []byte("TMP"))
 	}
 	if !bytes.Equal(clean(j1), clean(j2)) {
-		os.WriteFile("/tmp/j1.json", clean(j1), 0o644)
-		os.WriteFile("/tmp/j2.json", clean(j2), 0o644)
-		t.Error("MarshalJSON differs between two runs on the same inputs")
+		// Kept after the test (a failure's evidence), in a folder of its own.
+		d, _ := os.MkdirTemp("", "veil-report-diff-")
+		os.WriteFile(filepath.Join(d, "j1.json"), clean(j1), 0o644)
+		os.WriteFile(filepath.Join(d, "j2.json"), clean(j2), 0o644)
+		t.Errorf("MarshalJSON differs between two runs on the same inputs (diff %s/j1.json %s/j2.json)", d, d)
 	}
 	if !bytes.Equal(clean(h1), clean(h2)) {
 		t.Error("WriteHTML differs between two runs on the same inputs")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -12,9 +13,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
@@ -89,19 +93,23 @@ type env struct {
 	// tx holds the run's outputs back until the run succeeds: they are
 	// renamed into place together at its end, or removed together.
 	tx *atomicfile.Txn
-	// summaryOut is the --summary-file, created before the outputs are put
-	// in place so that a summary file that cannot be written fails the run
-	// before anything is committed.
-	summaryOut *atomicfile.File
+	// summaryLine is the summary line of a run whose outputs settle put in
+	// place: written to the --summary-file within the run's transaction,
+	// so that a summary file that cannot be written (a full disk) fails
+	// the run before anything is committed, then printed as it is.
+	summaryLine []byte
 	// printed is set by whoever prints the summary line: finish, or the
 	// forced exit after a signal (forceFinish), never both; finish closes
 	// finished once the line and its files are out.
 	printed  atomic.Bool
+	lineMu   sync.Mutex // orders claiming the summary line with the signal notice
 	finished chan struct{}
 	forced   chan struct{} // closed once forceFinish has printed
 	// sideFiles are the summary file and termination log once checkPaths
 	// has cleared them, for the forced exit.
 	sideFiles atomic.Pointer[[2]string]
+	// sig is the process's signal state (nil in tests that call run).
+	sig *signalState
 }
 
 // summary is the one-line JSON object printed last on stdout and written to
@@ -199,10 +207,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		force := e.forceFinish
 		sig.force.Store(&force)
 		defer sig.force.Store(nil)
+		defer sig.notice.Store(nil)
+		e.sig = sig
 	}
 	app := newApp(e)
 	args = reorderArgs(app, args)
 	e.summary.Command = commandPath(app, args)
+	// Lines logged before the command's flags are read (a usage error)
+	// carry the run's context too.
+	e.log = e.log.With(e.logContext()...)
 	err := app.RunContext(ctx, args)
 	if sig != nil {
 		if s := sig.received(); s != 0 {
@@ -244,12 +257,20 @@ func (e *env) settle(err error, code int, status string) (error, int, string) {
 		e.tx.Abort()
 		return err, code, status
 	}
+	var line []byte
 	if e.summaryFile != "" && e.sideFileConflict("--summary-file", e.summaryFile) == nil {
-		f, serr := atomicfile.Create(e.summaryFile)
-		if serr != nil {
+		// The summary file goes into place with the outputs, holding the
+		// line the run will print: written before the commit, so that a
+		// disk too full for it stops the run before anything is in place.
+		line = e.summaryJSON(errMessage(err), code, status)
+		if line == nil {
 			e.dropOutputs(e.tx.Pending())
 			e.tx.Abort()
-			e.summaryFile = ""
+			return errors.New("encoding the summary"), exitInternal, "error"
+		}
+		if _, serr := e.tx.WriteFile(e.summaryFile, line); serr != nil {
+			e.dropOutputs(e.tx.Pending())
+			e.tx.Abort()
 			serr = fmt.Errorf("--summary-file: %w", outputError(serr))
 			scode, sstatus := exitCode(serr, e.skipExitCode)
 			if scode == exitOK || scode == exitInternal {
@@ -257,10 +278,10 @@ func (e *env) settle(err error, code int, status string) (error, int, string) {
 			}
 			return serr, scode, sstatus
 		}
-		e.summaryOut = f
 	}
 	unplaced, cerr := e.tx.Commit()
 	if cerr == nil {
+		e.summaryLine = line
 		return err, code, status
 	}
 	e.dropOutputs(unplaced)
@@ -298,7 +319,7 @@ func (e *env) dropOutputs(paths []string) {
 // the grace period after a signal, or got a second one: veil exits
 // without it, its outputs already removed (atomicfile.AbortAll).
 func (e *env) forceFinish(sig int) {
-	if !e.printed.CompareAndSwap(false, true) {
+	if !e.claimSummary() {
 		// finish is printing it: let it end before veil exits.
 		select {
 		case <-e.finished:
@@ -318,12 +339,60 @@ func (e *env) forceFinish(sig int) {
 	fmt.Fprintf(e.stdout, "%s\n", line)
 	if side := e.sideFiles.Load(); side != nil {
 		if side[0] != "" {
-			atomicfile.WriteFile(side[0], append(line, '\n'))
+			atomicfile.WriteFinal(side[0], append(line, '\n'))
 		}
 		if side[1] != "" {
 			writeTerminationLog(side[1], s.Error)
 		}
 	}
+}
+
+// logContext returns the attributes every log line carries: the command,
+// the run ID and, under Airflow, every AIRFLOW_CTX_* variable (DAG_ID,
+// TASK_ID and DAG_RUN_ID as airflow_dag, airflow_task and airflow_run; the
+// others as airflow_ and their lowercased name, airflow_try_number...).
+func (e *env) logContext() []any {
+	attrs := []any{"command", e.summary.Command, "run_id", e.summary.RunID}
+	named := map[string]string{"DAG_ID": "airflow_dag", "TASK_ID": "airflow_task", "DAG_RUN_ID": "airflow_run"}
+	for _, name := range []string{"DAG_ID", "TASK_ID", "DAG_RUN_ID"} {
+		if v, ok := os.LookupEnv("AIRFLOW_CTX_" + name); ok {
+			attrs = append(attrs, named[name], v)
+		}
+	}
+	var rest []string
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		name, ok := strings.CutPrefix(k, "AIRFLOW_CTX_")
+		if ok && name != "" && named[name] == "" {
+			rest = append(rest, "airflow_"+strings.ToLower(name)+"="+v)
+		}
+	}
+	sort.Strings(rest)
+	for _, kv := range rest {
+		k, v, _ := strings.Cut(kv, "=")
+		attrs = append(attrs, k, v)
+	}
+	return attrs
+}
+
+// claimSummary makes the caller the one to print the summary line, unless
+// another already is (finish and the forced exit race after a signal).
+func (e *env) claimSummary() bool {
+	e.lineMu.Lock()
+	defer e.lineMu.Unlock()
+	return e.printed.CompareAndSwap(false, true)
+}
+
+// signalNotice logs that a signal arrived, unless the summary line is
+// already claimed: nothing is logged after it.
+func (e *env) signalNotice(log *slog.Logger, sig int) {
+	e.lineMu.Lock()
+	defer e.lineMu.Unlock()
+	if e.printed.Load() {
+		return
+	}
+	log.Warn("signal received: stopping at the next check and removing the outputs (a second signal exits at once)",
+		"signal", signalName(sig))
 }
 
 func defaultLogger(w io.Writer) *slog.Logger {
@@ -336,7 +405,7 @@ func defaultLogger(w io.Writer) *slog.Logger {
 // finish logs the error, prints the summary line and writes the summary and
 // termination files.
 func (e *env) finish(err error, code int, status string) int {
-	if !e.printed.CompareAndSwap(false, true) {
+	if !e.claimSummary() {
 		// The forced exit is printing it: let it end before main exits.
 		select {
 		case <-e.forced:
@@ -345,12 +414,8 @@ func (e *env) finish(err error, code int, status string) int {
 		return code
 	}
 	defer close(e.finished)
-	s := e.summary
-	s.Status = status
-	s.ExitCode = code
-	s.DurationMS = time.Since(e.started).Milliseconds()
+	msg := errMessage(err)
 	if err != nil {
-		s.Error = err.Error()
 		switch status {
 		case "skipped":
 			e.log.Info("skipped", "reason", err.Error())
@@ -360,29 +425,40 @@ func (e *env) finish(err error, code int, status string) int {
 			e.log.Error(err.Error(), "exit_code", code)
 		}
 	}
-	// The summary file and the termination log are written only where
-	// they overwrite nothing the run reads or writes. checkPaths refuses
-	// such a run before its work; this also covers a run stopped earlier
-	// (a usage error before the check).
-	if e.summaryFile != "" {
-		if serr := e.sideFileConflict("--summary-file", e.summaryFile); serr != nil {
-			e.summaryFile = ""
-			code, status = e.failFinish(serr, code, status)
+	line := e.summaryLine // written to the summary file with the outputs
+	if line == nil {
+		// The summary file and the termination log are written only where
+		// they overwrite nothing the run reads or writes. checkPaths refuses
+		// such a run before its work; this also covers a run stopped earlier
+		// (a usage error before the check).
+		if e.summaryFile != "" {
+			if serr := e.sideFileConflict("--summary-file", e.summaryFile); serr != nil {
+				e.summaryFile = ""
+				code, status, msg = e.failFinish(serr, code, status, msg)
+			}
+		}
+		if line = e.summaryJSON(msg, code, status); line == nil {
+			return exitInternal
+		}
+		if e.summaryFile != "" {
+			if _, werr := atomicfile.WriteFinal(e.summaryFile, line); werr != nil {
+				// The summary line then says the run failed, as the exit code does.
+				code, status, msg = e.failFinish(fmt.Errorf("writing --summary-file: %w", outputError(werr)), code, status, msg)
+				if line = e.summaryJSON(msg, code, status); line == nil {
+					return exitInternal
+				}
+			}
 		}
 	}
-	line, jerr := json.Marshal(s)
-	if jerr != nil {
-		fmt.Fprintf(e.stderr, "veil: encoding summary: %v\n", jerr)
-		return exitInternal
-	}
-	if e.summaryFile != "" {
-		if werr := e.writeSummaryFile(append(line, '\n')); werr != nil {
-			// The summary line then says the run failed, as the exit code does.
-			code, status = e.failFinish(fmt.Errorf("writing --summary-file: %w", outputError(werr)), code, status)
-			if line, jerr = json.Marshal(s); jerr != nil {
-				fmt.Fprintf(e.stderr, "veil: encoding summary: %v\n", jerr)
-				return exitInternal
-			}
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	// The summary is the last line veil prints (BashOperator pushes the
+	// last line of the merged output): a refused termination log is
+	// logged before it.
+	termLog := msg != "" && (status == "error" || status == "gate_failed") && e.terminationLog != ""
+	if termLog {
+		if terr := e.sideFileConflict("--termination-log", e.terminationLog); terr != nil {
+			e.log.Error(terr.Error())
+			termLog = false
 		}
 	}
 	if e.summaryToStderr {
@@ -390,47 +466,75 @@ func (e *env) finish(err error, code int, status string) int {
 	} else {
 		fmt.Fprintf(e.stdout, "%s\n", line)
 	}
-	if s.Error != "" && (status == "error" || status == "gate_failed") && e.terminationLog != "" {
-		if terr := e.sideFileConflict("--termination-log", e.terminationLog); terr != nil {
-			e.log.Error(terr.Error())
-		} else {
-			writeTerminationLog(e.terminationLog, s.Error)
-		}
+	if termLog {
+		writeTerminationLog(e.terminationLog, msg)
 	}
 	return code
 }
 
-// writeSummaryFile writes data to the --summary-file: into the file settle
-// created before the run's outputs were put in place, or atomically now
-// for a run that did not get that far.
-func (e *env) writeSummaryFile(data []byte) error {
-	f := e.summaryOut
-	if f == nil {
-		_, err := atomicfile.WriteFile(e.summaryFile, data)
-		return err
+// summaryJSON completes the summary with the run's outcome (msg is the
+// error, or "") and returns its line, newline included (nil, said on
+// stderr, if it cannot be encoded).
+func (e *env) summaryJSON(msg string, code int, status string) []byte {
+	s := e.summary
+	s.Status = status
+	s.ExitCode = code
+	s.DurationMS = time.Since(e.started).Milliseconds()
+	s.Error = summaryError(msg)
+	line, jerr := json.Marshal(s)
+	if jerr != nil {
+		fmt.Fprintf(e.stderr, "veil: encoding summary: %v\n", jerr)
+		return nil
 	}
-	defer f.Abort()
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	_, err := f.Commit()
-	return err
+	return append(line, '\n')
 }
 
-// failFinish records err, found while finishing, in the summary. A run
-// that had succeeded fails with err's exit code; a failed run keeps its
-// own code and error, and err is only logged.
-func (e *env) failFinish(err error, code int, status string) (int, string) {
+// failFinish handles err, found while finishing. A run that had succeeded
+// fails with err's exit code and message; a failed run keeps its own code
+// and error msg, and err is only logged.
+func (e *env) failFinish(err error, code int, status, msg string) (int, string, string) {
 	e.log.Error(err.Error())
 	if code != exitOK {
-		return code, status
+		return code, status, msg
 	}
 	code, status = exitCode(err, e.skipExitCode)
 	if code == exitOK {
 		code, status = exitInternal, "error"
 	}
-	e.summary.Status, e.summary.ExitCode, e.summary.Error = status, code, err.Error()
-	return code, status
+	return code, status, err.Error()
+}
+
+func errMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// maxSummaryError is the most of an error message the summary line holds:
+// the line stays a few KB (Airflow keeps XComs in its database) even when
+// a policy has thousands of errors. The log has the whole message.
+const maxSummaryError = 2048
+
+// summaryError returns msg cut to maxSummaryError bytes, at a line or
+// character boundary, saying so.
+func summaryError(msg string) string {
+	if len(msg) <= maxSummaryError {
+		return msg
+	}
+	const more = "\n  ... (cut; the log holds the whole message)"
+	cut := msg[:maxSummaryError-len(more)]
+	if i := strings.LastIndexByte(cut, '\n'); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	for i := 0; i < utf8.UTFMax && len(cut) > 0; i++ {
+		// not in the middle of a character
+		if r, size := utf8.DecodeLastRuneInString(cut); r != utf8.RuneError || size > 1 {
+			break
+		}
+		cut = cut[:len(cut)-1]
+	}
+	return cut + more
 }
 
 // sideFileConflict returns a usage error when path, the --summary-file or
@@ -514,7 +618,7 @@ func writeTerminationLog(path, msg string) {
 		writeInPlace(path, data)
 		return
 	}
-	if _, aerr := atomicfile.WriteFile(path, data); aerr != nil && err == nil {
+	if _, aerr := atomicfile.WriteFinal(path, data); aerr != nil && err == nil {
 		writeInPlace(path, data)
 	}
 }
@@ -593,10 +697,11 @@ func (e *env) setup(c *cli.Context) error {
 	default:
 		return usagef("--log-format must be auto, text or json")
 	}
-	e.log = e.log.With("command", e.summary.Command, "run_id", e.summary.RunID)
-	if dag := os.Getenv("AIRFLOW_CTX_DAG_ID"); dag != "" {
-		e.log = e.log.With("airflow_dag", dag, "airflow_task", os.Getenv("AIRFLOW_CTX_TASK_ID"),
-			"airflow_run", os.Getenv("AIRFLOW_CTX_DAG_RUN_ID"))
+	e.log = e.log.With(e.logContext()...)
+	if e.sig != nil {
+		log := e.log
+		notice := func(sig int) { e.signalNotice(log, sig) }
+		e.sig.notice.Store(&notice)
 	}
 	return nil
 }

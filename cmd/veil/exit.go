@@ -33,7 +33,7 @@ const exitStatusHelp = `EXIT STATUS:
    3    input data error (file, row, line and column named)
    4    privacy gate failed or privacy target not reachable
    5    utility gate failed
-   75   temporary failure (disk full, busy, policy changed during the run): retry later
+   75   temporary failure (disk full, busy, input or policy changed during the run): retry later
    99   nothing to do: a matching manifest exists (--skip-if-done)
    130  interrupted (SIGINT); 143 terminated (SIGTERM)
    The last line on stdout is a JSON summary (schema veil.summary/v1).`
@@ -152,8 +152,10 @@ func isRenameBusy(err error) bool {
 }
 
 // isOutputPathError reports a failure that only another path mends: a
-// read-only file system, a permission denied, a rename that can never
-// succeed (isRenameBusy).
+// read-only file system, a permission denied, a file larger than the file
+// system or the process's file size limit allows (EFBIG: FAT's 4 GB, ulimit
+// -f), a rename that can never succeed (isRenameBusy).
 func isOutputPathError(err error) bool {
-	return errors.Is(err, syscall.EROFS) || errors.Is(err, fs.ErrPermission) || isRenameBusy(err)
+	return errors.Is(err, syscall.EROFS) || errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EFBIG) ||
+		isRenameBusy(err)
 }

@@ -314,6 +314,7 @@ func TestOutputPathErrorExitCodesPaths(t *testing.T) {
 		{"EPERM unwrapped", &fs.PathError{Op: "open", Path: "/x/o.csv", Err: syscall.EPERM}, exitUsage},
 		{"rename . EBUSY", fmt.Errorf("output .: %w", &os.LinkError{Op: "rename", Old: ".", New: "./.x.old", Err: syscall.EBUSY}), exitUsage},
 		{"ENOSPC", fmt.Errorf("write: %w", &fs.PathError{Op: "write", Path: "o.csv", Err: syscall.ENOSPC}), exitTempFail},
+		{"EFBIG", fmt.Errorf("write: %w", &fs.PathError{Op: "write", Path: ".o.csv1", Err: syscall.EFBIG}), exitUsage},
 		{"EBUSY elsewhere", &fs.PathError{Op: "open", Path: "/dev/x", Err: syscall.EBUSY}, exitTempFail},
 		{"plain error", errors.New("boom"), exitInternal},
 	}

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -307,8 +308,24 @@ func (e *env) tracked(spec func(*cli.Context) (runSpec, error), fn func(*cli.Con
 		// that its folder output is recognised as veil's; such a
 		// manifest never makes a later run a no-op (manifest.matches).
 		var gate error
+		// An input that changes while the run reads it (an export still
+		// being written, or replaced) gives an output of neither version,
+		// and a manifest naming content the run did not use: a temporary
+		// failure, also when it made the reading fail.
+		before := inputStates(s.inputs)
 		work := func(c *cli.Context) error {
 			err := fn(c)
+			if testHookAfterWork != nil {
+				testHookAfterWork()
+			}
+			if code, _ := exitCode(err, e.skipExitCode); err == nil || code == exitData {
+				if cerr := changedInput(s.inputs, before); cerr != nil {
+					if err != nil {
+						cerr = fmt.Errorf("%w (the run stopped on: %v)", cerr, err)
+					}
+					return cerr
+				}
+			}
 			var ge *gateError
 			if errors.As(err, &ge) {
 				gate = err
@@ -367,6 +384,62 @@ func (e *env) tracked(spec func(*cli.Context) (runSpec, error), fn func(*cli.Con
 // would name content the run did not use. A temporary failure (exit 75):
 // rerun once the file stays put.
 var errInputChanged = errors.New("changed while veil ran; run again once it no longer changes")
+
+// testHookAfterWork, when set by a test, runs when a tracked command's work
+// has returned, before its inputs are checked for changes.
+var testHookAfterWork func()
+
+// inputStates returns what stat says of each input, and of each part of an
+// input folder: size, modification time, file identity.
+func inputStates(paths []string) map[string]string {
+	states := map[string]string{}
+	add := func(p string) {
+		st, err := os.Stat(p)
+		if err != nil {
+			states[p] = "missing"
+			return
+		}
+		key := fmt.Sprintf("%d %d %v", st.Size(), st.ModTime().UnixNano(), st.Mode())
+		if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+			key += fmt.Sprintf(" %d %d", sys.Dev, sys.Ino)
+		}
+		states[p] = key
+	}
+	for _, p := range paths {
+		if isDir(p) {
+			parts, _, _ := dataset.Parts(p)
+			states[p] = strings.Join(parts, "\x00")
+			for _, part := range parts {
+				add(part)
+			}
+			continue
+		}
+		add(p)
+	}
+	return states
+}
+
+// changedInput returns errInputChanged, naming the input, when one of
+// paths is not as before said.
+func changedInput(paths []string, before map[string]string) error {
+	now := inputStates(paths)
+	var changed []string
+	for p, st := range now {
+		if before[p] != st {
+			changed = append(changed, p)
+		}
+	}
+	for p := range before {
+		if _, ok := now[p]; !ok {
+			changed = append(changed, p)
+		}
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	sort.Strings(changed)
+	return fmt.Errorf("input %s: %w", changed[0], errInputChanged)
+}
 
 // parsePolicy reads the run's policy and remembers the hash of the bytes
 // it parsed, which the manifest must record.

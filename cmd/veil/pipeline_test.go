@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -14,7 +17,60 @@ import (
 	"github.com/veil-data/veil/internal/gen"
 )
 
-// buildVeil builds the veil binary once per test binary run.
+// TestMain removes the binary buildVeil built: each run of these tests
+// used to leave a 25 MB veil-bin-* folder in the temp dir, which filled
+// the disk of a machine that runs them often (and then failed tests).
+func TestMain(m *testing.M) {
+	if limit := os.Getenv(fsizeExecEnv); limit != "" {
+		execUnderFileSizeLimit(limit) // a helper process: does not return
+	}
+	code := m.Run()
+	if veilBin != "" {
+		os.RemoveAll(filepath.Dir(veilBin))
+	}
+	os.Exit(code)
+}
+
+// fsizeExecEnv, set in the environment of this test binary started as a
+// helper process, makes it exec its arguments under RLIMIT_FSIZE of that
+// many bytes: the limit is set in the helper, never in the test process
+// (whose own files, such as go test's test log, it would cut short).
+const fsizeExecEnv = "VEIL_TEST_FSIZE_EXEC"
+
+func execUnderFileSizeLimit(limit string) {
+	n, err := strconv.ParseUint(limit, 10, 64)
+	if err == nil {
+		var old syscall.Rlimit
+		if err = syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err == nil {
+			err = syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: n, Max: old.Max})
+		}
+	}
+	if err == nil {
+		var env []string
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, fsizeExecEnv+"=") {
+				env = append(env, kv)
+			}
+		}
+		err = syscall.Exec(os.Args[1], os.Args[1:], env)
+	}
+	fmt.Fprintf(os.Stderr, "helper: %v\n", err)
+	os.Exit(126)
+}
+
+// commandUnderFileSizeLimit returns a command running name with args under
+// a file size limit of limit bytes (no limit when 0).
+func commandUnderFileSizeLimit(limit uint64, name string, args ...string) *exec.Cmd {
+	if limit == 0 {
+		return exec.Command(name, args...)
+	}
+	cmd := exec.Command(os.Args[0], append([]string{name}, args...)...)
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d", fsizeExecEnv, limit))
+	return cmd
+}
+
+// buildVeil builds the veil binary once per test binary run, into a
+// folder TestMain removes.
 func buildVeil(t *testing.T) string {
 	t.Helper()
 	veilBinOnce.Do(func() {
@@ -124,21 +180,84 @@ func signalFixture(t *testing.T) (bin, in string) {
 	return bin, in
 }
 
+// convertRun is a veil convert process started by startConvert.
+type convertRun struct {
+	cmd    *exec.Cmd
+	stdout strings.Builder
+	exited chan struct{} // closed once the process has exited
+	err    error         // of Wait, once exited
+	// notice is closed when veil logs that it received a signal.
+	notice chan struct{}
+	stderr strings.Builder // complete once exited
+}
+
 // startConvert starts bin convert in out with args and waits until the run
-// is writing into outDir.
-func startConvert(t *testing.T, bin, in, out, outDir string, args ...string) (*exec.Cmd, *strings.Builder) {
+// has put a file or folder into outDir and, when inside is set, a file into
+// the folder output being built there: events, not a sleep, so that the
+// signals a test sends find the run writing however loaded the machine is.
+func startConvert(t *testing.T, bin, in, out, outDir string, inside bool, args ...string) *convertRun {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"convert", in, out, "--progress", "never"}, args...)...)
-	var stdout strings.Builder
-	cmd.Stdout = &stdout
-	if err := cmd.Start(); err != nil {
+	r := &convertRun{exited: make(chan struct{}), notice: make(chan struct{})}
+	r.cmd = exec.Command(bin, append([]string{"convert", in, out, "--progress", "never", "--log-format", "json"}, args...)...)
+	r.cmd.Stdout = &r.stdout
+	errPipe, err := r.cmd.StderrPipe()
+	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for len(dirNamesQuiet(outDir)) == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
+	if err := r.cmd.Start(); err != nil {
+		t.Fatal(err)
 	}
-	return cmd, &stdout
+	logDone := make(chan struct{})
+	go func() {
+		defer close(logDone)
+		sc := bufio.NewScanner(errPipe)
+		noticed := false
+		for sc.Scan() {
+			r.stderr.WriteString(sc.Text() + "\n")
+			if !noticed && strings.Contains(sc.Text(), "signal received") {
+				noticed = true
+				close(r.notice)
+			}
+		}
+	}()
+	go func() {
+		<-logDone // Wait closes the pipe: read it to the end first
+		r.err = r.cmd.Wait()
+		close(r.exited)
+	}()
+	t.Cleanup(func() {
+		r.cmd.Process.Kill()
+		<-r.exited
+	})
+	for !r.writing(outDir, inside) {
+		select {
+		case <-r.exited:
+			t.Fatalf("veil exited (%v) before writing into %s; stdout %s", r.err, outDir, r.stdout.String())
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+	return r
+}
+
+// writing reports whether outDir holds something and, with inside, whether
+// a folder in it holds a file.
+func (r *convertRun) writing(outDir string, inside bool) bool {
+	names := dirNamesQuiet(outDir)
+	if !inside {
+		return len(names) > 0
+	}
+	for _, n := range names {
+		if len(dirNamesQuiet(filepath.Join(outDir, n))) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// wait waits for the process to exit and returns its exit code.
+func (r *convertRun) wait() int {
+	<-r.exited
+	return r.cmd.ProcessState.ExitCode()
 }
 
 func TestSIGTERMLeavesNothing(t *testing.T) {
@@ -146,43 +265,53 @@ func TestSIGTERMLeavesNothing(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		outDir := t.TempDir()
 		// Signal once the run is writing its temporary file.
-		cmd, stdout := startConvert(t, bin, in, filepath.Join(outDir, "out.csv"), outDir)
-		cmd.Process.Signal(sig)
-		err := cmd.Wait()
-		code := cmd.ProcessState.ExitCode()
+		r := startConvert(t, bin, in, filepath.Join(outDir, "out.csv"), outDir, false)
+		r.cmd.Process.Signal(sig)
+		code := r.wait()
 		if want := 128 + int(sig); code != want {
-			t.Errorf("%v: exit %d (%v), want %d; stdout %s", sig, code, err, want, stdout.String())
+			t.Errorf("%v: exit %d (%v), want %d; stdout %s", sig, code, r.err, want, r.stdout.String())
 		}
 		if names := dirNamesQuiet(outDir); len(names) != 0 {
 			t.Errorf("%v: left %v behind, want nothing", sig, names)
 		}
-		if !strings.Contains(stdout.String(), `"status":"error"`) {
-			t.Errorf("%v: summary line = %q, want status error", sig, stdout.String())
+		if !strings.Contains(r.stdout.String(), `"status":"error"`) {
+			t.Errorf("%v: summary line = %q, want status error", sig, r.stdout.String())
+		}
+		if !strings.Contains(r.stderr.String(), `"signal":"`+signalName(int(sig))+`"`) {
+			t.Errorf("%v: no log line says the signal arrived:\n%s", sig, r.stderr.String())
 		}
 	}
 }
 
 // TestSecondSignalLeavesNothing: a second SIGINT makes veil exit at once,
-// yet the folder output being written is still removed and the summary
-// line still printed, once.
+// yet the folder output being written is still removed (also when the run
+// goes on writing parts meanwhile: internal/atomicfile's
+// TestShutdownWhileWriting) and the summary line still printed, once, as
+// the last line veil prints.
 func TestSecondSignalLeavesNothing(t *testing.T) {
 	bin, in := signalFixture(t)
 	outDir := t.TempDir()
-	cmd, stdout := startConvert(t, bin, in, filepath.Join(outDir, "parts")+"/", outDir, "--part-rows", "2000")
-	time.Sleep(50 * time.Millisecond) // some parts written
-	cmd.Process.Signal(syscall.SIGINT)
-	time.Sleep(20 * time.Millisecond)
-	cmd.Process.Signal(syscall.SIGINT)
-	cmd.Wait()
-	if code := cmd.ProcessState.ExitCode(); code != 130 {
+	// Once a part is written, signal; once veil says it got the signal
+	// (two signals sent at once may arrive as one), signal again.
+	r := startConvert(t, bin, in, filepath.Join(outDir, "parts")+"/", outDir, true, "--part-rows", "2000")
+	r.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case <-r.notice:
+		r.cmd.Process.Signal(syscall.SIGINT)
+	case <-r.exited: // stopped before saying so: a failure, reported below
+	}
+	if code := r.wait(); code != 130 {
 		t.Errorf("exit %d, want 130", code)
 	}
 	if names := dirNamesQuiet(outDir); len(names) != 0 {
 		t.Errorf("left %v behind, want nothing", names)
 	}
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	lines := strings.Split(strings.TrimSpace(r.stdout.String()), "\n")
 	if len(lines) != 1 || !strings.Contains(lines[0], `"status":"error"`) || !strings.Contains(lines[0], `"exit_code":130`) {
-		t.Errorf("stdout = %q, want one summary line with exit 130", stdout.String())
+		t.Errorf("stdout = %q, want one summary line with exit 130", r.stdout.String())
+	}
+	if !strings.Contains(r.stderr.String(), "signal received") {
+		t.Errorf("no log line says the signal arrived:\n%s", r.stderr.String())
 	}
 }
 

@@ -16,6 +16,8 @@ import (
 type signalState struct {
 	sig   atomic.Int32
 	force atomic.Pointer[func(sig int)]
+	// notice logs the first signal, once the run's logger is set up.
+	notice atomic.Pointer[func(sig int)]
 }
 
 func (s *signalState) received() int { return int(s.sig.Load()) }
@@ -40,12 +42,19 @@ func notifySignals(parent context.Context) (context.Context, *signalState) {
 			n = int32(syscall.SIGTERM)
 		}
 		st.sig.Store(n)
+		// Logged before the run can see the cancellation, so before its
+		// summary line.
+		if f := st.notice.Load(); f != nil {
+			(*f)(int(n))
+		}
 		cancel()
 		select {
 		case <-ch:
 		case <-time.After(gracePeriod):
 		}
-		atomicfile.AbortAll()
+		// The run has not stopped: it may still be starting outputs, which
+		// Shutdown refuses from now on while it removes the others.
+		atomicfile.Shutdown()
 		if f := st.force.Load(); f != nil {
 			(*f)(int(n)) // the summary line the run had no time to print
 		}

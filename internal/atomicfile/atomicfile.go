@@ -110,11 +110,40 @@ var (
 	liveTxns  liveSet[*Txn]
 )
 
+// gate orders the creation of outputs with Shutdown: Create and CreateDir
+// hold it for reading until their output is registered, Shutdown closes it.
+var gate struct {
+	sync.RWMutex
+	closed bool
+}
+
+// ErrShutdown is the error of Create and CreateDir after Shutdown.
+var ErrShutdown = errors.New("veil is exiting (signal): no new output is started")
+
+// errAborted is the error of a Write after Abort.
+var errAborted = errors.New("output aborted")
+
 // Create starts writing path. The data goes to a hidden temporary file in
 // the same directory until Commit. Missing parent folders are created (a
 // pipeline writes into a folder per run date), and stay if the run fails:
-// empty folders, never a partial file.
+// empty folders, never a partial file. After Shutdown it fails with
+// ErrShutdown.
 func Create(path string) (*File, error) {
+	gate.RLock()
+	defer gate.RUnlock()
+	if gate.closed {
+		return nil, fmt.Errorf("output %s: %w", path, ErrShutdown)
+	}
+	f, err := create(path)
+	if err == nil {
+		liveFiles.add(f)
+	}
+	return f, err
+}
+
+// create is Create without the gate and without registering the file for
+// AbortAll.
+func create(path string) (*File, error) {
 	dir := filepath.Dir(path)
 	st, made, err := makeParent(path, dir)
 	if err != nil {
@@ -133,15 +162,20 @@ func Create(path string) (*File, error) {
 	}
 	f := &File{path: path, pending: p, made: made, chunks: make(chan []byte, 8), sum: make(chan []byte, 1)}
 	go hashLoop(f.chunks, f.sum)
-	liveFiles.add(f)
 	return f, nil
 }
 
 // Path returns the final path of the file.
 func (f *File) Path() string { return f.path }
 
-// Write writes p to the temporary file and to the running checksum.
+// Write writes p to the temporary file and to the running checksum. After
+// Abort (from another goroutine: a signal) it fails.
 func (f *File) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.done {
+		return 0, fmt.Errorf("output %s: %w", f.path, errAborted)
+	}
 	n, err := f.pending.Write(p)
 	for rest := p[:n]; len(rest) > 0; {
 		k := min(len(rest), hashChunk)
@@ -216,6 +250,10 @@ func (f *File) Abort() {
 // AbortAll removes every temporary file and folder not yet committed or
 // aborted, and everything the open Txns hold back. The CLI calls it when a
 // signal arrives, before exiting.
+//
+// A run still going may start new outputs after it (or bring back the
+// temporary folder of a folder output with its next part): when the run
+// has not stopped, use Shutdown.
 func AbortAll() {
 	for _, t := range liveTxns.list() {
 		t.Abort()
@@ -228,12 +266,40 @@ func AbortAll() {
 	}
 }
 
+// Shutdown is AbortAll for a process about to exit while its run may
+// still be writing on other goroutines (it did not stop in time after a
+// signal): from its start, Create and CreateDir fail with ErrShutdown, so
+// that nothing the run starts afterwards escapes the removal; it waits for
+// the outputs being created to be registered, then removes them all.
+// Only WriteFinal writes after it.
+func Shutdown() {
+	gate.Lock()
+	gate.closed = true
+	gate.Unlock()
+	AbortAll()
+}
+
 // WriteFile writes data to path atomically.
 func WriteFile(path string, data []byte) (Result, error) {
 	f, err := Create(path)
 	if err != nil {
 		return Result{}, err
 	}
+	return writeAll(f, path, data)
+}
+
+// WriteFinal is WriteFile for what a process writes on its way out (its
+// summary, its termination message): it also writes after Shutdown, and
+// AbortAll does not remove it.
+func WriteFinal(path string, data []byte) (Result, error) {
+	f, err := create(path)
+	if err != nil {
+		return Result{}, err
+	}
+	return writeAll(f, path, data)
+}
+
+func writeAll(f *File, path string, data []byte) (Result, error) {
 	defer f.Abort()
 	if _, err := f.Write(data); err != nil {
 		return Result{}, fmt.Errorf("output %s: %w", path, err)
@@ -318,8 +384,13 @@ func removeMade(made []string) {
 }
 
 // CreateDir starts writing the folder path, creating its missing parent
-// folders.
+// folders. After Shutdown it fails with ErrShutdown.
 func CreateDir(path string) (*Dir, error) {
+	gate.RLock()
+	defer gate.RUnlock()
+	if gate.closed {
+		return nil, fmt.Errorf("output %s: %w", path, ErrShutdown)
+	}
 	path = filepath.Clean(path)
 	parent := filepath.Dir(path)
 	st, made, err := makeParent(path, parent)
