@@ -101,10 +101,12 @@ var (
 	negMeasure = tokenSet(`time timestamp ts epoch unix date created updated modified at ms millis seconds seen login
 		logged visit visited expires expiry amount
 		price total sum count qty quantity value score balance revenue income salary cents cost size bytes duration
-		weight height lat lon latitude longitude`)
+		weight height lat lon latitude longitude
+		tijdstip tijd zeit zeitpunkt zeitstempel datum horodatage heure temps fecha hora tiempo ora
+		betrag bedrag montant importe preis prijs prix precio menge aantal cantidad quantite gewicht poids peso`)
 	negID = tokenSet(`order bestellung commande pedido bestelling tracking sendung suivi seguimiento invoice rechnung
 		facture factura factuur product produkt produit producto sku article artikel transaction shipment
-		parcel paket colis paquete pakket version build`)
+		parcel paket colis paquete pakket version build ean gtin upc barcode isbn`)
 )
 
 // negIDHeads are the heads of German and Dutch compounds that name a
