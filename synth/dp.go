@@ -181,6 +181,10 @@ func fitDP(ctx context.Context, open Opener, m *Model, stats []*colStats, o *Opt
 	}
 	maxSigma := 0.0
 	for k, dc := range cols {
+		// Up to 257 secure draws per column: a wide table takes seconds.
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		dc.sigma = scale * math.Pow(float64(dc.cells()), -1.0/3)
 		maxSigma = math.Max(maxSigma, dc.sigma)
 		m.Columns[dc.col].Sigma = round9(dc.sigma)

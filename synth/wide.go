@@ -146,7 +146,11 @@ type forestEdge struct{ a, b int }
 // cycle stays a cycle and the cells only grow, so picking the largest of
 // the pairs left at each step (the exponential mechanism, with keys noisy)
 // picks the same pairs.
-func spanningForest(dims []int, keys []float64, take func(k int) bool, maxCells float64) []forestEdge {
+//
+// It stops early, with the pairs taken so far, when ctx is done (the
+// caller checks ctx): once the size limit is reached every remaining pair
+// is visited, millions on a wide table.
+func spanningForest(ctx context.Context, dims []int, keys []float64, take func(k int) bool, maxCells float64) []forestEdge {
 	d := len(dims)
 	// A heap rather than a sort: the forest is usually complete long
 	// before the c²/2 pairs are all visited.
@@ -180,8 +184,8 @@ func spanningForest(dims []int, keys []float64, take func(k int) bool, maxCells 
 		rowStart[i] = pairIndex(d, i, i+1)
 	}
 	var out []forestEdge
-	for h.Len() > 0 {
-		if len(out) == d-1 {
+	for n := 0; h.Len() > 0; n++ {
+		if len(out) == d-1 || (n%65536 == 0 && ctx.Err() != nil) {
 			break
 		}
 		k := int(heap.Pop(h).(int32))
@@ -332,7 +336,10 @@ func fitWide(ctx context.Context, w *wideFit, pass func(func([]int32)) error) (*
 		return nil, nil, "", err
 	}
 	threshold := stopTVDv * 2 * s
-	edges := spanningForest(w.dims, scores, func(k int) bool { return scores[k] > threshold }, wideCells(d))
+	edges := spanningForest(ctx, w.dims, scores, func(k int) bool { return scores[k] > threshold }, wideCells(d))
+	if err := ctx.Err(); err != nil {
+		return nil, nil, "", err
+	}
 	tabs, err := w.countForest(edges, pass)
 	if err != nil {
 		return nil, nil, "", err
@@ -431,9 +438,13 @@ func fitWideDP(ctx context.Context, w *wideFit, one []measurement, total, rho fl
 	}
 	keys := make([]float64, len(scores))
 	for k, q := range scores {
+		// Two million secure draws on 2,000 columns: seconds.
+		if k%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		keys[k] = res.eps0*q/2 + -math.Log(-math.Log(nz.Uniform()))
 	}
-	edges := spanningForest(w.dims, keys, func(int) bool { return true }, wideCells(d))
+	edges := spanningForest(ctx, w.dims, keys, func(int) bool { return true }, wideCells(d))
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
