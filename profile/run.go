@@ -325,6 +325,11 @@ func Run(ctx context.Context, r dataset.Reader, opt *Options) (*Profile, error) 
 	}
 	p := &Profile{Schema: SchemaV1, Rows: rows, Seed: o.Seed, SampleSize: o.SampleSize, MinCount: o.MinCount}
 	for i, a := range accs {
+		// Detection and statistics take about a millisecond per column:
+		// a table of thousands of columns is cancelled between them.
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		p.Columns = append(p.Columns, a.profile(schema.Columns[i], rows, &o))
 	}
 	p.Risk = computeRisk(p, accs, dropped, rows, &o)

@@ -218,6 +218,9 @@ type builder struct {
 	// columns alone, for the summary's sentence; nRecoded counts them.
 	keptRecoded float64
 	nRecoded    int
+	// targetPairs are the --target's pair trends with every other column
+	// when Utility.Pairs holds a sample of the pairs (see maxTrendPairs).
+	targetPairs []PairTrend
 
 	in     Inputs
 	opt    Options
@@ -301,7 +304,9 @@ func Build(ctx context.Context, in Inputs, opt Options) (*Report, error) {
 		return nil, err
 	}
 	b.provenance()
-	b.detectEvidence()
+	if err := b.detectEvidence(ctx); err != nil {
+		return nil, err
+	}
 	b.provenanceExtra()
 	b.idLike()
 	b.inventory()

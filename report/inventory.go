@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -118,19 +119,23 @@ func (r sampleReader) Read() (*dataset.Record, error) {
 }
 
 // detectEvidence runs veil's detector on each original column's sample.
-func (b *builder) detectEvidence() {
+func (b *builder) detectEvidence(ctx context.Context) error {
 	b.evidence = map[string]*profile.Detection{}
 	if b.sampler == nil {
-		return
+		return nil
 	}
 	for j, c := range b.origSc.Columns {
 		if j >= len(b.sampler.cols) {
 			break
 		}
+		if err := ctx.Err(); err != nil {
+			return err // about a millisecond per column
+		}
 		d := profile.DetectKind(c.Name, c.Kind, b.sampler.cols[j].vals, nil)
 		b.evidence[c.Name] = &d
 	}
 	b.sampler = nil // the values are needed no more
+	return nil
 }
 
 // evidenceOf turns a detection into the inventory's counts and sentence.

@@ -45,7 +45,7 @@ func (b *builder) privacy(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := b.linkability(); err != nil {
+	if err := b.linkability(ctx); err != nil {
 		return err
 	}
 	b.intruder()

@@ -226,7 +226,11 @@ func (b *builder) tstrLeak() {
 		return
 	}
 	var by []string
-	for _, p := range b.r.Utility.Pairs {
+	pairs := b.r.Utility.Pairs
+	if b.targetPairs != nil {
+		pairs = b.targetPairs // the target's every pair, when the others were sampled
+	}
+	for _, p := range pairs {
 		other := ""
 		switch t.Target {
 		case p.Pair[0]:

@@ -79,14 +79,122 @@ func marginalCandidates(cnt *counts, maxClique int) [][]int {
 
 // fitsSize reports whether adding set r keeps the model's junction tree
 // within limit cells.
+//
+// The selection asks it of every candidate in every round, so the common
+// case is answered without building a tree: when r's variables lie in
+// distinct connected components of the model's graph and those are
+// chordal, the graph with r is chordal too (a cycle through r's edges
+// would have to leave a component and come back through the one variable
+// r touches there). Elimination by fewest fill-in then finds no fill-in,
+// whatever its order, and treats each component on its own, so the
+// cliques are those of the components plus r, less the lone variables r
+// now holds.
 func (p *pgm) fitsSize(r []int, limit float64) bool {
 	for _, s := range p.sets {
 		if isSubset(r, s) {
 			return true
 		}
 	}
+	if size, ok := p.sizeWith(r); ok {
+		return size <= limit
+	}
 	sets := append(slices.Clone(p.sets), r)
 	return treeSize(p.dims, buildJunctionTree(p.dims, sets)) <= limit
+}
+
+// jtSummary describes the connected components of a model's graph, for
+// sizeWith; rebuild discards it.
+type jtSummary struct {
+	comp    []int  // variable -> component
+	chordal []bool // per component: its cliques add no fill-in edge
+	alone   []bool // per variable: a clique of its own
+	total   float64
+}
+
+// sizeWith returns the cells of the junction tree of the model's sets and
+// r when fitsSize's shortcut applies (ok).
+func (p *pgm) sizeWith(r []int) (size float64, ok bool) {
+	if p.summary == nil {
+		p.summary = p.summarize()
+	}
+	s := p.summary
+	for i, v := range r {
+		if !s.chordal[s.comp[v]] {
+			return 0, false
+		}
+		for _, u := range r[:i] {
+			if s.comp[u] == s.comp[v] {
+				return 0, false
+			}
+		}
+	}
+	size = s.total + float64(p.cellsOf(r))
+	for _, v := range r {
+		if s.alone[v] {
+			size -= float64(p.dims[v])
+		}
+	}
+	return size, true
+}
+
+// summarize computes the jtSummary of the model's sets and junction tree.
+func (p *pgm) summarize() *jtSummary {
+	d := len(p.dims)
+	parent := make([]int, d)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	type edge struct{ a, b int }
+	graph := map[edge]bool{}
+	for _, set := range p.sets {
+		for i, a := range set {
+			for _, b := range set[i+1:] {
+				graph[edge{min(a, b), max(a, b)}] = true
+				parent[find(a)] = find(b)
+			}
+		}
+	}
+	s := &jtSummary{comp: make([]int, d), chordal: make([]bool, d), alone: make([]bool, d)}
+	for v := range d {
+		s.comp[v] = find(v)
+	}
+	// Edges per component in the graph and in the cliques: more in the
+	// cliques means fill-in, a graph that was not chordal.
+	inGraph := make([]int, d)
+	for e := range graph {
+		inGraph[s.comp[e.a]]++
+	}
+	// Cliques of one component can share edges (their separators): the
+	// distinct ones are counted.
+	inCliques := make([]int, d)
+	seen := map[edge]bool{}
+	for _, c := range p.jt {
+		s.total += float64(p.cellsOf(c.vars))
+		if len(c.vars) == 1 {
+			s.alone[c.vars[0]] = true
+		}
+		for i, a := range c.vars {
+			for _, b := range c.vars[i+1:] {
+				e := edge{min(a, b), max(a, b)}
+				if !seen[e] {
+					seen[e] = true
+					inCliques[s.comp[a]]++
+				}
+			}
+		}
+	}
+	for c := range d {
+		s.chordal[c] = inCliques[c] == inGraph[c]
+	}
+	return s
 }
 
 // l1 returns ‖N_r − est_r‖₁ for the true counts of r and the model's
@@ -136,6 +244,7 @@ func oneWaySets(d int) [][]int {
 func fitExact(ctx context.Context, cnt *counts, maxClique int, tick func()) (*pgm, [][]float64) {
 	d := len(cnt.dims)
 	p := newPGM(cnt.dims, oneWaySets(d))
+	p.ctx = ctx
 	var ms []measurement
 	for v := 0; v < d; v++ {
 		ms = append(ms, exactMeasurement(cnt, p, []int{v}))
@@ -147,6 +256,9 @@ func fitExact(ctx context.Context, cnt *counts, maxClique int, tick func()) (*pg
 	score := make([]float64, len(cands))
 	fb := p.factors(bel)
 	for i, r := range cands {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return p, bel // the caller returns ctx's error
+		}
 		truths[i] = cnt.table(r)
 		score[i] = exactScore(truths[i], p.marginalOn(fb, r, total))
 	}
@@ -230,6 +342,7 @@ type aimResult struct {
 func fitAIM(ctx context.Context, cnt *counts, one []measurement, total float64, maxClique int, rho, rho1 float64, nz Noise, tick func()) *aimResult {
 	d := len(cnt.dims)
 	p := newPGM(cnt.dims, oneWaySets(d))
+	p.ctx = ctx
 	var ms []measurement
 	for v, m := range one {
 		m.set = v
@@ -264,6 +377,9 @@ func fitAIM(ctx context.Context, cnt *counts, one []measurement, total float64, 
 		var scores []float64
 		fb := p.factors(bel)
 		for i, r := range cands {
+			if i%1024 == 0 && ctx.Err() != nil {
+				break
+			}
 			if !p.fitsSize(r, limit) {
 				continue
 			}
@@ -272,7 +388,7 @@ func fitAIM(ctx context.Context, cnt *counts, one []measurement, total float64, 
 			idx = append(idx, i)
 			scores = append(scores, q)
 		}
-		if len(idx) == 0 {
+		if len(idx) == 0 || ctx.Err() != nil {
 			break
 		}
 		ci := idx[exponentialMechanism(nz, scores, eps0, 1)]

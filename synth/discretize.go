@@ -416,6 +416,12 @@ func round9(p float64) float64 {
 	}
 	e := math.Floor(math.Log10(math.Abs(p)))
 	f := math.Pow(10, 8-e)
+	if math.IsInf(f, 1) {
+		// Below 1e-300 (a cell of a wide DP model) the factor
+		// overflows, and p·f/f would be NaN.
+		v, _ := strconv.ParseFloat(strconv.FormatFloat(p, 'g', 9, 64), 64)
+		return v
+	}
 	return math.Round(p*f) / f
 }
 

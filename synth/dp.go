@@ -181,6 +181,10 @@ func fitDP(ctx context.Context, open Opener, m *Model, stats []*colStats, o *Opt
 	}
 	maxSigma := 0.0
 	for k, dc := range cols {
+		// Up to 257 secure draws per column: a wide table takes seconds.
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		dc.sigma = scale * math.Pow(float64(dc.cells()), -1.0/3)
 		maxSigma = math.Max(maxSigma, dc.sigma)
 		m.Columns[dc.col].Sigma = round9(dc.sigma)
@@ -203,27 +207,6 @@ func fitDP(ctx context.Context, open Opener, m *Model, stats []*colStats, o *Opt
 		vars = append(vars, dc.col)
 		dims[v] = len(m.Columns[dc.col].Codes)
 	}
-	withThree := o.MaxClique >= 3 && threeWayCells(dims) <= threeWayBudget
-	cnt := newCounts(dims, withThree)
-	counter := newCounter(cnt)
-	codes := make([]int32, len(cols))
-	if err := finePass(ctx, open, m, cols, o.Tick, func(cells []int) {
-		for v, dc := range cols {
-			c := cells[v]
-			if c < 0 || dc.toCode[c] < 0 {
-				return // a value outside the declared domain: not modelled
-			}
-			codes[v] = dc.toCode[c]
-		}
-		counter.add(codes)
-	}); err != nil {
-		return nil, err
-	}
-	maxClique := o.MaxClique
-	if !withThree {
-		maxClique = 2
-	}
-	m.Settings.MaxClique = maxClique
 	// The 1-way measurements on the compressed codes: sums of the fine
 	// noisy counts (variance: cells·σ²).
 	one := make([]measurement, len(cols))
@@ -250,22 +233,81 @@ func fitDP(ctx context.Context, open Opener, m *Model, stats []*colStats, o *Opt
 		weights += wt
 	}
 	total := math.Max(totals/weights, 1)
-	// Selection and measurement rounds (AIM), then the final estimate.
-	roundsRho := rest - rho1
-	ar := fitAIM(ctx, cnt, one, total, maxClique, roundsRho, rho1, nz, o.Tick)
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	// The code of every row, for the counts; a value outside the declared
+	// domain leaves the row out of the counts (not modelled).
+	codes := make([]int32, len(cols))
+	codePass := func(fn func([]int32)) error {
+		return finePass(ctx, open, m, cols, o.Tick, func(cells []int) {
+			for v, dc := range cols {
+				c := cells[v]
+				if c < 0 || dc.toCode[c] < 0 {
+					return
+				}
+				codes[v] = dc.toCode[c]
+			}
+			fn(codes)
+		})
 	}
-	pr.Budget = append(pr.Budget,
-		BudgetStep{Step: "selection of the marginals to measure (exponential mechanism, AIM rounds)", Rho: ar.selRho,
-			Measurements: ar.rounds, Epsilon: ar.eps0},
-		BudgetStep{Step: "selected 2- and 3-way marginals (noisy counts; σ halves when a measurement adds little)",
-			Rho: ar.measRho, Measurements: ar.rounds, Sigma: ar.sigma0})
-	for _, mm := range ar.measured {
-		for _, v := range mm.Vars {
-			mm.Columns = append(mm.Columns, m.Columns[vars[v]].Name)
+	var p *pgm
+	var bel [][]float64
+	widePasses := 0
+	if len(cols) > wideColumns {
+		// A wide table: MST's spanning forest of pairs (see wide.go). The
+		// sampling rate of the scores comes from the noisy row count.
+		w := newWideFit(dims, total, o.Seed)
+		if err := codePass(w.add); err != nil {
+			return nil, err
 		}
-		pr.Measured = append(pr.Measured, mm)
+		wr, err := fitWideDP(ctx, w, one, total, rest-rho1, nz, func(fn func([]int32)) error {
+			widePasses++
+			return codePass(fn)
+		})
+		if err != nil {
+			return nil, err
+		}
+		m.Settings.MaxClique = 2
+		m.Settings.Structure = wr.note
+		pr.Budget = append(pr.Budget,
+			BudgetStep{Step: "selection of the pairs of a maximum spanning forest (exponential mechanism, MST)", Rho: wr.selRho,
+				Measurements: len(wr.measured), Epsilon: wr.eps0},
+			BudgetStep{Step: "selected 2-way marginals (noisy counts)", Rho: wr.measRho, Measurements: len(wr.measured), Sigma: wr.sigma})
+		for _, mm := range wr.measured {
+			for _, v := range mm.Vars {
+				mm.Columns = append(mm.Columns, m.Columns[vars[v]].Name)
+			}
+			pr.Measured = append(pr.Measured, mm)
+		}
+		p, bel = wr.p, wr.bel
+	} else {
+		withThree := o.MaxClique >= 3 && threeWayCells(dims) <= threeWayBudget
+		cnt := newCounts(dims, withThree)
+		counter := newCounter(cnt)
+		if err := codePass(counter.add); err != nil {
+			return nil, err
+		}
+		maxClique := o.MaxClique
+		if !withThree {
+			maxClique = 2
+		}
+		m.Settings.MaxClique = maxClique
+		// Selection and measurement rounds (AIM), then the final estimate.
+		roundsRho := rest - rho1
+		ar := fitAIM(ctx, cnt, one, total, maxClique, roundsRho, rho1, nz, o.Tick)
+		p, bel = ar.p, ar.bel
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		pr.Budget = append(pr.Budget,
+			BudgetStep{Step: "selection of the marginals to measure (exponential mechanism, AIM rounds)", Rho: ar.selRho,
+				Measurements: ar.rounds, Epsilon: ar.eps0},
+			BudgetStep{Step: "selected 2- and 3-way marginals (noisy counts; σ halves when a measurement adds little)",
+				Rho: ar.measRho, Measurements: ar.rounds, Sigma: ar.sigma0})
+		for _, mm := range ar.measured {
+			for _, v := range mm.Vars {
+				mm.Columns = append(mm.Columns, m.Columns[vars[v]].Name)
+			}
+			pr.Measured = append(pr.Measured, mm)
+		}
 	}
 	for i := range pr.Budget {
 		pr.Budget[i].Share = round9(pr.Budget[i].Rho / rhoTotal)
@@ -273,12 +315,12 @@ func fitDP(ctx context.Context, open Opener, m *Model, stats []*colStats, o *Opt
 		pr.Budget[i].Sigma = round9(pr.Budget[i].Sigma)
 		pr.Budget[i].Epsilon = round9(pr.Budget[i].Epsilon)
 	}
-	m.Graph = graphFromPGM(ar.p, ar.bel, vars)
-	specs, bel := ar.p.jt, ar.bel
+	m.Graph = graphFromPGM(p, bel, vars)
+	specs, fs := p.jt, p.factors(bel)
 	// The codes' probabilities: the model's 1-way marginals.
 	for v, dc := range cols {
 		ci := cliqueContaining(specs, []int{v})
-		mv := ar.p.factors(bel)[ci].marginal([]int{v})
+		mv := fs[ci].marginal([]int{v})
 		mv.normalize()
 		c := m.Columns[dc.col]
 		c.NullShare = 0
@@ -293,6 +335,7 @@ func fitDP(ctx context.Context, open Opener, m *Model, stats []*colStats, o *Opt
 	if len(needDomain) > 0 {
 		m.Settings.Passes = 4
 	}
+	m.Settings.Passes += widePasses
 	m.Rows = int64(math.Round(total))
 	pr.Notes = dpNotes(m, o, len(needDomain) > 0)
 	return m, nil
@@ -538,6 +581,11 @@ func estimateDomains(ctx context.Context, open Opener, m *Model, cols []*dpColum
 		return err
 	}
 	for k, dc := range cols {
+		// Secure noise for every value and numeric cell: about a
+		// millisecond per column.
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		dc.source = "dp"
 		if !dc.numeric {
 			keys := make([]string, 0, len(cats[k]))

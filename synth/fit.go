@@ -176,6 +176,11 @@ func Fit(ctx context.Context, open Opener, opt *Options) (*Model, error) {
 	}
 	modelled := 0
 	for i, c := range schema.Columns {
+		// Planning runs the detectors on columns not yet decided (about
+		// a millisecond each): thousands of columns take seconds.
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		cm := &ColumnModel{Name: c.Name, Kind: c.Kind, Layout: c.Layout}
 		planColumn(cm, stats[i], o.Policy)
 		if cm.Treatment != TreatDrop && n > 0 {
@@ -233,6 +238,25 @@ func Fit(ctx context.Context, open Opener, opt *Options) (*Model, error) {
 		dims := make([]int, len(vars))
 		for v, col := range vars {
 			dims[v] = len(m.Columns[col].Codes)
+		}
+		if len(vars) > wideColumns {
+			w := newWideFit(dims, float64(n), o.Seed)
+			pass := func(fn func([]int32)) error {
+				m.Settings.Passes++
+				return countPass(ctx, open, m, vars, o.Tick, func(codes []int32, _ []float64) { fn(codes) })
+			}
+			if err := pass(w.add); err != nil {
+				return nil, err
+			}
+			m.Settings.Passes = 2
+			p, bel, note, err := fitWide(ctx, w, pass)
+			if err != nil {
+				return nil, err
+			}
+			m.Settings.MaxClique = 2
+			m.Settings.Structure = note
+			m.Graph = graphFromPGM(p, bel, vars)
+			break
 		}
 		c := newCounts(dims, o.MaxClique >= 3 && threeWayCells(dims) <= threeWayBudget)
 		k := newCounter(c)

@@ -13,11 +13,18 @@ import (
 // joined by a maximum-weight spanning forest on the sizes of their
 // intersections (Kruskal), and each tree is rooted at its first clique with
 // children after parents. Variables in no set get a clique of their own.
+//
+// The work is near linear in the variables for sparse graphs (a wide
+// table's model is mostly a tree): each variable's fill-in and table size
+// are kept and recomputed only when its neighbourhood changes, and cliques
+// are compared only with the cliques that share a variable with them. The
+// result is the same as comparing every variable and every pair of
+// cliques.
 func buildJunctionTree(dims []int, sets [][]int) []cliqueSpec {
 	d := len(dims)
-	adj := make([][]bool, d)
+	adj := make([]map[int]bool, d) // alive neighbours
 	for i := range adj {
-		adj[i] = make([]bool, d)
+		adj[i] = map[int]bool{}
 	}
 	for _, s := range sets {
 		for _, a := range s {
@@ -28,62 +35,92 @@ func buildJunctionTree(dims []int, sets [][]int) []cliqueSpec {
 			}
 		}
 	}
+	neighbours := func(v int) []int {
+		nb := make([]int, 0, len(adj[v]))
+		for u := range adj[v] {
+			nb = append(nb, u)
+		}
+		slices.Sort(nb)
+		return nb
+	}
+	fill := make([]int, d)
+	weight := make([]float64, d)
+	score := func(v int) {
+		nb := neighbours(v)
+		f := 0
+		for i := range nb {
+			for j := i + 1; j < len(nb); j++ {
+				if !adj[nb[i]][nb[j]] {
+					f++
+				}
+			}
+		}
+		w := float64(dims[v])
+		for _, u := range nb {
+			w *= float64(dims[u])
+		}
+		fill[v], weight[v] = f, w
+	}
+	for v := range d {
+		score(v)
+	}
 	alive := make([]bool, d)
 	for i := range alive {
 		alive[i] = true
 	}
-	var elim [][]int
+	elim := make([][]int, 0, d)
+	dirty := map[int]bool{}
 	for range d {
-		best, bestFill, bestW := -1, 0, 0.0
+		// Fewest fill-in edges, then smallest table, then lowest index.
+		best := -1
 		for v := 0; v < d; v++ {
-			if !alive[v] {
-				continue
-			}
-			var nb []int
-			for u := 0; u < d; u++ {
-				if alive[u] && adj[v][u] {
-					nb = append(nb, u)
-				}
-			}
-			fill := 0
-			for i := range nb {
-				for j := i + 1; j < len(nb); j++ {
-					if !adj[nb[i]][nb[j]] {
-						fill++
-					}
-				}
-			}
-			w := float64(dims[v])
-			for _, u := range nb {
-				w *= float64(dims[u])
-			}
-			if best < 0 || fill < bestFill || (fill == bestFill && w < bestW) {
-				best, bestFill, bestW = v, fill, w
+			if alive[v] && (best < 0 || fill[v] < fill[best] || (fill[v] == fill[best] && weight[v] < weight[best])) {
+				best = v
 			}
 		}
 		v := best
-		c := []int{v}
-		for u := 0; u < d; u++ {
-			if alive[u] && adj[v][u] {
-				c = append(c, u)
-			}
-		}
-		for _, a := range c[1:] {
-			for _, b := range c[1:] {
+		nb := neighbours(v)
+		c := append([]int{v}, nb...)
+		for _, a := range nb {
+			for _, b := range nb {
 				if a != b {
 					adj[a][b] = true
 				}
 			}
 		}
 		alive[v] = false
+		// Whose fill-in or table can have changed: v's neighbours (they
+		// lose v and gain edges) and theirs (an edge between two of their
+		// neighbours was added).
+		clear(dirty)
+		for _, u := range nb {
+			delete(adj[u], v)
+			dirty[u] = true
+		}
+		for _, u := range nb {
+			for x := range adj[u] {
+				dirty[x] = true
+			}
+		}
+		for x := range dirty {
+			score(x)
+		}
 		slices.Sort(c)
 		elim = append(elim, c)
 	}
-	// Maximal cliques, in elimination order.
+	// Maximal cliques, in elimination order. A clique can only lie in one
+	// that holds its first variable.
+	holding := make([][]int, d) // variable -> elimination cliques holding it
+	for j, o := range elim {
+		for _, v := range o {
+			holding[v] = append(holding[v], j)
+		}
+	}
 	var cliques [][]int
 	for i, c := range elim {
 		sub := false
-		for j, o := range elim {
+		for _, j := range holding[c[0]] {
+			o := elim[j]
 			if i != j && isSubset(c, o) && (len(o) > len(c) || j < i) {
 				sub = true
 				break
@@ -94,13 +131,37 @@ func buildJunctionTree(dims []int, sets [][]int) []cliqueSpec {
 		}
 	}
 	// Maximum spanning forest on intersection sizes.
+	// Edges in the order of the pairs (i, j), i < j, of cliques that
+	// share a variable; the size of the intersection is the number of
+	// clique i's variables that clique j holds.
 	type edge struct{ a, b, w int }
 	var edges []edge
-	for i := range cliques {
-		for j := i + 1; j < len(cliques); j++ {
-			if w := len(intersect(cliques[i], cliques[j])); w > 0 {
-				edges = append(edges, edge{i, j, w})
+	for i := range holding {
+		holding[i] = holding[i][:0]
+	}
+	for j, c := range cliques {
+		for _, v := range c {
+			holding[v] = append(holding[v], j)
+		}
+	}
+	shared := map[int]int{}
+	var later []int
+	for i, c := range cliques {
+		clear(shared)
+		later = later[:0]
+		for _, v := range c {
+			for _, j := range holding[v] {
+				if j > i {
+					if shared[j] == 0 {
+						later = append(later, j)
+					}
+					shared[j]++
+				}
 			}
+		}
+		slices.Sort(later)
+		for _, j := range later {
+			edges = append(edges, edge{i, j, shared[j]})
 		}
 	}
 	sort.SliceStable(edges, func(i, j int) bool { return edges[i].w > edges[j].w })

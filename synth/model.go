@@ -81,6 +81,10 @@ type Settings struct {
 	Seed uint64 `json:"seed"`
 	// Policy is the SHA-256 of the policy file used, if any.
 	Policy string `json:"policy_sha256,omitempty"`
+	// Structure says how the graph model's structure was chosen when it
+	// was not the default greedy selection: on a wide table, a maximum
+	// spanning forest over the scores of every pair (see docs/synth.md).
+	Structure string `json:"structure,omitempty"`
 }
 
 // Privacy states the guarantee of a model. Without differential privacy

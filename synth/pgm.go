@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"context"
 	"math"
 	"slices"
 )
@@ -22,7 +23,16 @@ type pgm struct {
 	sepMap   [][]int32 // per clique with a parent: its cell -> separator cell
 	parMap   [][]int32 // per clique with a parent: parent's cell -> separator cell
 	sepCells []int
+	// ctx, if not nil, stops estimate and ipf early (between iterations,
+	// and between cliques) when done: the caller checks ctx and discards
+	// the model.
+	ctx context.Context
+	// summary caches fitsSize's view of the junction tree.
+	summary *jtSummary
 }
+
+// cancelled reports whether p's context is done.
+func (p *pgm) cancelled() bool { return p.ctx != nil && p.ctx.Err() != nil }
 
 // newPGM returns the model with (uniform) potentials on sets.
 func newPGM(dims []int, sets [][]int) *pgm {
@@ -60,12 +70,14 @@ func (p *pgm) addSet(s []int) int {
 	}
 	p.sets = append(p.sets, slices.Clone(s))
 	p.theta = append(p.theta, make([]float64, p.cellsOf(s)))
+	p.summary = nil
 	return len(p.sets) - 1
 }
 
 // rebuild recomputes the junction tree of the sets and its index maps.
 func (p *pgm) rebuild() {
 	p.jt = buildJunctionTree(p.dims, p.sets)
+	p.summary = nil
 	n := len(p.jt)
 	p.cells = make([]int, n)
 	p.sepMap = make([][]int32, n)
@@ -155,6 +167,12 @@ func (p *pgm) beliefsFromPot(pot [][]float64, total float64) [][]float64 {
 		for k := range pp {
 			pp[k] *= msg[pm[k]]
 		}
+		// A clique with hundreds of children (a hub of a wide table's
+		// forest) would underflow to 0 from the product of their
+		// normalised messages; its scale does not matter (beliefs are
+		// normalised below), and rescale leaves potentials between
+		// 1e-100 and 1e100 as they are.
+		rescale(pp)
 	}
 	bel := make([][]float64, n)
 	for i := 0; i < n; i++ {
@@ -271,7 +289,7 @@ func (p *pgm) estimate(ms []measurement, total float64, iters int) [][]float64 {
 	for i := range cand {
 		cand[i] = make([]float64, len(pot[i]))
 	}
-	for it := 0; it < iters; it++ {
+	for it := 0; it < iters && !p.cancelled(); it++ {
 		for _, g := range grad {
 			clear(g)
 		}
@@ -350,6 +368,9 @@ func (p *pgm) ipf(ms []measurement, total float64, sweeps int, tol float64) [][]
 		for c, list := range byClique {
 			if len(list) == 0 {
 				continue
+			}
+			if p.cancelled() {
+				return bel
 			}
 			mu := bel[c]
 			for local := 0; local < 3; local++ {

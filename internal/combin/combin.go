@@ -2,6 +2,8 @@
 // models every set of k columns.
 package combin
 
+import "math"
+
 // ForSubsets calls fn with every k-subset of 0..n−1 in lexicographic
 // order, and not at all when k is not in 1..n. fn must not keep the slice.
 func ForSubsets(n, k int, fn func([]int)) {
@@ -25,5 +27,47 @@ func ForSubsets(n, k int, fn func([]int)) {
 		for j := i + 1; j < k; j++ {
 			set[j] = set[j-1] + 1
 		}
+	}
+}
+
+// Binomial returns the number of k-subsets of n elements, or −1 when it
+// does not fit an int.
+func Binomial(n, k int) int {
+	if k < 0 || k > n {
+		return 0
+	}
+	k = min(k, n-k)
+	c := 1
+	for i := 1; i <= k; i++ {
+		// c·(n−k+i)/i is exact: c·(n−k+i) is i times a binomial.
+		x := n - k + i
+		if c > math.MaxInt/x {
+			return -1
+		}
+		c = c * x / i
+	}
+	return c
+}
+
+// Unrank sets set (of length k) to the k-subset of 0..n−1 at index r of
+// ForSubsets' lexicographic order, 0 ≤ r < Binomial(n, k), in O(n) steps:
+// a sampled subset of a wide table's column sets is found without listing
+// the others.
+func Unrank(n, r int, set []int) {
+	k := len(set)
+	x := 0
+	for i := range set {
+		for {
+			// Subsets whose i-th element is x: choose the rest from the
+			// n−x−1 elements after it.
+			c := Binomial(n-x-1, k-i-1)
+			if r < c {
+				break
+			}
+			r -= c
+			x++
+		}
+		set[i] = x
+		x++
 	}
 }

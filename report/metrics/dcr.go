@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"context"
 	"errors"
 	"hash/maphash"
 	"math"
@@ -37,6 +38,11 @@ type DCROptions struct {
 	Seed uint64
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.
 	Workers int
+	// Context, if not nil, stops the searches when it is done: the
+	// functions then return its error. (The searches are linear in the
+	// columns and quadratic in the rows: on 2,000 columns each takes
+	// seconds.)
+	Context context.Context
 }
 
 func (o *DCROptions) sizes() (sample, ref int) {
@@ -67,6 +73,13 @@ func (o *DCROptions) rng(stream uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, 0x646372^stream)) // "dcr"
 }
 
+func (o *DCROptions) ctx() context.Context {
+	if o != nil && o.Context != nil {
+		return o.Context
+	}
+	return context.Background()
+}
+
 func (o *DCROptions) workers() int {
 	if o != nil && o.Workers > 0 {
 		return o.Workers
@@ -94,13 +107,20 @@ func (o *DCROptions) workers() int {
 // categorical distance alone exceeds the best distance found. The synthetic
 // rows are split among the workers.
 func Distances(query, ref *Table, workers int) ([]float64, error) {
-	d, _, err := distances(query, ref, workers)
+	d, _, err := distances(context.Background(), query, ref, workers)
+	return d, err
+}
+
+// distancesCtx is Distances that stops when ctx is done.
+func distancesCtx(ctx context.Context, query, ref *Table, workers int) ([]float64, error) {
+	d, _, err := distances(ctx, query, ref, workers)
 	return d, err
 }
 
 // distances returns the DCR of every query row and the number of
-// reference rows at that distance.
-func distances(query, ref *Table, workers int) ([]float64, []int32, error) {
+// reference rows at that distance; it stops, returning ctx's error, when
+// ctx is done.
+func distances(ctx context.Context, query, ref *Table, workers int) ([]float64, []int32, error) {
 	pairs, err := pairCols(ref, query)
 	if err != nil {
 		return nil, nil, err
@@ -131,6 +151,9 @@ func distances(query, ref *Table, workers int) ([]float64, []int32, error) {
 			qc := make([]int32, len(ix.cat))
 			qn := make([]float64, len(ix.num))
 			for i := lo; i < hi; i++ {
+				if (i-lo)%16 == 0 && ctx.Err() != nil {
+					return
+				}
 				for k, c := range ix.catQuery {
 					qc[k] = c.Codes[i]
 				}
@@ -142,6 +165,9 @@ func distances(query, ref *Table, workers int) ([]float64, []int32, error) {
 		}()
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
 	return out, ties, nil
 }
 
@@ -416,7 +442,7 @@ func DCR(syn, ref *Table, opt *DCROptions) (*DCRResult, error) {
 	ns, nr := opt.sizes()
 	s := syn.Sample(ns, opt.rng(1))
 	r := ref.Sample(nr, opt.rng(2))
-	d, err := Distances(s, r, opt.workers())
+	d, err := distancesCtx(opt.ctx(), s, r, opt.workers())
 	if err != nil {
 		return nil, err
 	}
@@ -489,11 +515,11 @@ func DCROverfittingProtection(train, holdout, syn *Table, opt *DCROptions) (*Ove
 	s := syn.Sample(ns, opt.rng(1))
 	tr := train.Sample(nr, opt.rng(2))
 	ho := holdout.Sample(nr, opt.rng(3))
-	dt, tt, err := distances(s, tr, opt.workers())
+	dt, tt, err := distances(opt.ctx(), s, tr, opt.workers())
 	if err != nil {
 		return nil, err
 	}
-	dh, th, err := distances(s, ho, opt.workers())
+	dh, th, err := distances(opt.ctx(), s, ho, opt.workers())
 	if err != nil {
 		return nil, err
 	}
@@ -542,11 +568,11 @@ func DCRBaselineProtection(real, syn *Table, opt *DCROptions) (*Baseline, error)
 	s := syn.Sample(ns, opt.rng(1))
 	r := real.Sample(nr, opt.rng(2))
 	rnd := randomTable(real, s.Rows, opt.rng(4))
-	ds, err := Distances(s, r, opt.workers())
+	ds, err := distancesCtx(opt.ctx(), s, r, opt.workers())
 	if err != nil {
 		return nil, err
 	}
-	dr, err := Distances(rnd, r, opt.workers())
+	dr, err := distancesCtx(opt.ctx(), rnd, r, opt.workers())
 	if err != nil {
 		return nil, err
 	}

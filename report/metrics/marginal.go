@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -113,21 +114,37 @@ func NewMarginals(real, syn *Table, opt *MarginalOptions) (*Marginals, error) {
 
 // TVD returns the k-way marginal distances (see MarginalTVD).
 func (m *Marginals) TVD(k int) (*MarginalResult, error) {
+	return m.TVDContext(context.Background(), k)
+}
+
+// TVDContext is TVD that stops, returning ctx's error, when ctx is done:
+// it checks between groups of sets.
+//
+// A sample of MaxSets sets is drawn by index into the lexicographic order
+// of all sets and each drawn index unranked, so the sets are never listed:
+// the work and memory are those of the sample (a table of 2,000 columns
+// has 1.3 billion sets of 3).
+func (m *Marginals) TVDContext(ctx context.Context, k int) (*MarginalResult, error) {
 	n := len(m.names)
 	if k < 1 || k > n {
 		return nil, fmt.Errorf("marginal of %d columns: the tables share %d", k, n)
 	}
+	total := combin.Binomial(n, k)
+	if total < 0 {
+		return nil, fmt.Errorf("marginal of %d columns: too many sets of %d columns", k, n)
+	}
+	res := &MarginalResult{K: k, Total: total}
 	var sets [][]int
-	combin.ForSubsets(n, k, func(set []int) { sets = append(sets, slices.Clone(set)) })
-	res := &MarginalResult{K: k, Total: len(sets)}
-	if m.opt.MaxSets > 0 && len(sets) > m.opt.MaxSets {
+	if m.opt.MaxSets > 0 && total > m.opt.MaxSets {
 		rng := rand.New(rand.NewPCG(m.opt.Seed, 0x6d617267)) // "marg"
-		idx := sampleIndex(len(sets), m.opt.MaxSets, rng)
-		kept := make([][]int, len(idx))
+		idx := sampleIndex(total, m.opt.MaxSets, rng)
+		sets = make([][]int, len(idx))
 		for i, j := range idx {
-			kept[i] = sets[j]
+			sets[i] = make([]int, k)
+			combin.Unrank(n, j, sets[i])
 		}
-		sets = kept
+	} else {
+		combin.ForSubsets(n, k, func(set []int) { sets = append(sets, slices.Clone(set)) })
 	}
 	tvds := make([]float64, len(sets))
 	// Sets in lexicographic order that share their first k−1 columns form
@@ -156,7 +173,7 @@ func (m *Marginals) TVD(k int) (*MarginalResult, error) {
 			b := make([]discrete, k)
 			for {
 				g := int(next.Add(1) - 1)
-				if g >= len(groups) {
+				if g >= len(groups) || ctx.Err() != nil {
 					return
 				}
 				m.groupTVD(&buf, sets[groups[g][0]:groups[g][1]], tvds[groups[g][0]:groups[g][1]], a, b)
@@ -164,6 +181,9 @@ func (m *Marginals) TVD(k int) (*MarginalResult, error) {
 		}()
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var sum float64
 	for s, set := range sets {
 		names := make([]string, len(set))

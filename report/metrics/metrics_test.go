@@ -312,7 +312,7 @@ func TestDistances(t *testing.T) {
 	//   "a;30": |30−10|/10 clipped to 1: "a;5" and "a;0" both (0+1)/2 = 0.5;
 	//         "b;10" (1+1)/2. So 0.5 with ties 2.
 	ref, q := tables(t, cols, []string{"a;0", "a;5", "b;5", "b;10"}, []string{"a;0", "a;4", "z;5", "b;", "a;30"})
-	d, ties, err := distances(q, ref, 2)
+	d, ties, err := distances(context.Background(), q, ref, 2)
 	if err != nil {
 		t.Fatal(err)
 	}

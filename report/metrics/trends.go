@@ -1,8 +1,11 @@
 package metrics
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
+
+	"github.com/veil-data/veil/internal/combin"
 )
 
 // SDMetrics' Column Pair Trends defaults (QualityReport, v0.27.0 and later):
@@ -235,8 +238,18 @@ type TrendOptions struct {
 	AssociationThreshold float64
 	// AllPairs counts every pair whose score is defined.
 	AllPairs bool
-	// Seed drives the subsample of ContingencySimilarity on big tables.
+	// Seed drives the subsample of ContingencySimilarity on big tables
+	// and the sample of pairs (MaxPairs).
 	Seed uint64
+	// MaxPairs caps the pairs scored: when the tables share more pairs of
+	// columns, a uniform sample of MaxPairs of them, drawn with Seed, is
+	// scored (Quality.PairsTotal says how many there are), as MaxSets does
+	// for marginals. 0 scores every pair.
+	MaxPairs int
+	// Column, if set, restricts the pairs scored to those that hold the
+	// column of that name (all of them, whatever MaxPairs): a target's
+	// associations when the other pairs were sampled.
+	Column string
 }
 
 // ColumnPairTrends scores every pair of columns the tables share:
@@ -250,9 +263,17 @@ type TrendOptions struct {
 // pair's estimate has the same distribution). CorrelationSimilarity uses
 // every row.
 func ColumnPairTrends(real, syn *Table, opt *TrendOptions) (float64, []PairScore, error) {
+	mean, pairs, _, err := ColumnPairTrendsContext(context.Background(), real, syn, opt)
+	return mean, pairs, err
+}
+
+// ColumnPairTrendsContext is ColumnPairTrends that stops, returning ctx's
+// error, when ctx is done, and also returns the number of pairs the
+// tables share (more than len(pairs) when opt.MaxPairs sampled them).
+func ColumnPairTrendsContext(ctx context.Context, real, syn *Table, opt *TrendOptions) (float64, []PairScore, int, error) {
 	pairs, err := pairCols(real, syn)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, 0, err
 	}
 	if opt == nil {
 		opt = &TrendOptions{}
@@ -284,38 +305,67 @@ func ColumnPairTrends(real, syn *Table, opt *TrendOptions) (float64, []PairScore
 			codesS[i] = contingencyCodes(pairs[i][1], rowsS)
 		}
 	}
+	// The pairs scored: all of them, or a uniform sample drawn by index
+	// into their lexicographic order (its own stream of the seed, so that
+	// the rows sampled above do not depend on it).
+	total := combin.Binomial(len(pairs), 2)
+	var which [][2]int
+	switch {
+	case opt.Column != "":
+		for i := range pairs {
+			for j := i + 1; j < len(pairs); j++ {
+				if pairs[i][0].Name == opt.Column || pairs[j][0].Name == opt.Column {
+					which = append(which, [2]int{i, j})
+				}
+			}
+		}
+		total = len(which)
+	case opt.MaxPairs > 0 && total > opt.MaxPairs:
+		prng := rand.New(rand.NewPCG(opt.Seed, 0x7061697273)) // "pairs"
+		set := make([]int, 2)
+		for _, r := range sampleIndex(total, opt.MaxPairs, prng) {
+			combin.Unrank(len(pairs), r, set)
+			which = append(which, [2]int{set[0], set[1]})
+		}
+	default:
+		combin.ForSubsets(len(pairs), 2, func(set []int) { which = append(which, [2]int{set[0], set[1]}) })
+	}
 	var buf jointBuf
 	var out []PairScore
 	var vals []float64
-	for i := 0; i < len(pairs); i++ {
-		for j := i + 1; j < len(pairs); j++ {
-			a, b := pairs[i], pairs[j]
-			ps := PairScore{Columns: [2]string{a[0].Name, b[0].Name}}
-			if a[0].Numeric && b[0].Numeric {
-				ps.Metric = "CorrelationSimilarity"
-				var r float64
-				ps.Score, r = CorrelationSimilarity(a[0], b[0], a[1], b[1])
-				ps.Real = math.Abs(r)
-				ps.MeetsThreshold = !math.IsNaN(ps.Score) && (opt.AllPairs || ps.Real > corrT)
-			} else {
-				ps.Metric = "ContingencySimilarity"
-				if len(rowsR) == 0 || len(rowsS) == 0 {
-					ps.Score, ps.Real = math.NaN(), math.NaN()
-				} else {
-					coded(i)
-					coded(j)
-					ps.Score = contingencySimilarity(&buf, codesR[i], codesR[j], codesS[i], codesS[j])
-					ps.Real = CramersV(codesR[i], codesR[j])
-				}
-				ps.MeetsThreshold = !math.IsNaN(ps.Score) && (opt.AllPairs || ps.Real > assocT)
-			}
-			out = append(out, ps)
-			if ps.MeetsThreshold {
-				vals = append(vals, ps.Score)
+	for n, ij := range which {
+		if n%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, nil, 0, err
 			}
 		}
+		i, j := ij[0], ij[1]
+		a, b := pairs[i], pairs[j]
+		ps := PairScore{Columns: [2]string{a[0].Name, b[0].Name}}
+		if a[0].Numeric && b[0].Numeric {
+			ps.Metric = "CorrelationSimilarity"
+			var r float64
+			ps.Score, r = CorrelationSimilarity(a[0], b[0], a[1], b[1])
+			ps.Real = math.Abs(r)
+			ps.MeetsThreshold = !math.IsNaN(ps.Score) && (opt.AllPairs || ps.Real > corrT)
+		} else {
+			ps.Metric = "ContingencySimilarity"
+			if len(rowsR) == 0 || len(rowsS) == 0 {
+				ps.Score, ps.Real = math.NaN(), math.NaN()
+			} else {
+				coded(i)
+				coded(j)
+				ps.Score = contingencySimilarity(&buf, codesR[i], codesR[j], codesS[i], codesS[j])
+				ps.Real = CramersV(codesR[i], codesR[j])
+			}
+			ps.MeetsThreshold = !math.IsNaN(ps.Score) && (opt.AllPairs || ps.Real > assocT)
+		}
+		out = append(out, ps)
+		if ps.MeetsThreshold {
+			vals = append(vals, ps.Score)
+		}
 	}
-	return nanMean(vals), out, nil
+	return nanMean(vals), out, total, nil
 }
 
 // Quality is SDMetrics' overall quality score of a synthetic table.
@@ -326,20 +376,29 @@ type Quality struct {
 	ColumnPairTrends float64       `json:"column_pair_trends"`
 	Columns          []ColumnScore `json:"columns"`
 	Pairs            []PairScore   `json:"pairs"`
+	// PairsTotal is the number of pairs the tables share: more than
+	// len(Pairs) when TrendOptions.MaxPairs sampled them.
+	PairsTotal int `json:"pairs_total"`
 }
 
 // QualityScore returns the Column Shapes and Column Pair Trends properties
 // and the overall score, their mean with equal weight (SDMetrics'
 // QualityReport).
 func QualityScore(real, syn *Table, opt *TrendOptions) (*Quality, error) {
+	return QualityScoreContext(context.Background(), real, syn, opt)
+}
+
+// QualityScoreContext is QualityScore that stops, returning ctx's error,
+// when ctx is done.
+func QualityScoreContext(ctx context.Context, real, syn *Table, opt *TrendOptions) (*Quality, error) {
 	shapes, cols, err := ColumnShapes(real, syn)
 	if err != nil {
 		return nil, err
 	}
-	trends, pairs, err := ColumnPairTrends(real, syn, opt)
+	trends, pairs, total, err := ColumnPairTrendsContext(ctx, real, syn, opt)
 	if err != nil {
 		return nil, err
 	}
 	return &Quality{Score: nanMean([]float64{shapes, trends}), ColumnShapes: shapes, ColumnPairTrends: trends,
-		Columns: cols, Pairs: pairs}, nil
+		Columns: cols, Pairs: pairs, PairsTotal: total}, nil
 }
