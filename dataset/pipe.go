@@ -9,9 +9,9 @@ import (
 // Each reads every record of r and calls fn with it, in file order. tick,
 // if not nil, is called once per record read. Each checks ctx before every
 // record (a few nanoseconds; a record of thousands of columns can take fn
-// milliseconds, and 1,024 of them seconds); errors from fn are located with Locate (which leaves errors of
-// the operating system, such as a full disk, as they are: they are not
-// about the record). It returns the number of records read. The record is
+// milliseconds, and 1,024 of them seconds); errors from fn are located
+// with Locate (which leaves errors of the operating system, such as a full
+// disk, as they are: they are not about the record). It returns the number of records read. The record is
 // only valid during the call.
 func Each(ctx context.Context, r Reader, tick func(), fn func(*Record) error) (int64, error) {
 	var n int64
@@ -43,8 +43,8 @@ func Each(ctx context.Context, r Reader, tick func(), fn func(*Record) error) (i
 // Pipe reads every record of r, passes it through fn and writes the result
 // to w, in file order. fn may return the record it was given, modified or
 // not, or nil to drop the row; a nil fn copies records unchanged. tick, if
-// not nil, is called once per record read. Pipe checks ctx every 1024
-// records. Errors of r and fn are located with Locate; so are the errors of
+// not nil, is called once per record read. Pipe checks ctx before every
+// record, as Each does. Errors of r and fn are located with Locate; so are the errors of
 // w that name a column (a value the output cannot hold), while its other
 // errors (a failed write, a full disk) are returned as they are: they are
 // not the input's fault. It returns the number of records written.
