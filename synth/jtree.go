@@ -134,8 +134,7 @@ func buildJunctionTree(dims []int, sets [][]int) []cliqueSpec {
 	// Edges in the order of the pairs (i, j), i < j, of cliques that
 	// share a variable; the size of the intersection is the number of
 	// clique i's variables that clique j holds.
-	type edge struct{ a, b, w int }
-	var edges []edge
+	var edges []cliqueEdge
 	for i := range holding {
 		holding[i] = holding[i][:0]
 	}
@@ -161,9 +160,20 @@ func buildJunctionTree(dims []int, sets [][]int) []cliqueSpec {
 		}
 		slices.Sort(later)
 		for _, j := range later {
-			edges = append(edges, edge{i, j, shared[j]})
+			edges = append(edges, cliqueEdge{i, j, shared[j]})
 		}
 	}
+	return rootedForest(cliques, edges)
+}
+
+// cliqueEdge joins cliques a and b, which share w variables.
+type cliqueEdge struct{ a, b, w int }
+
+// rootedForest returns the junction tree of cliques: a maximum spanning
+// forest of edges by weight (Kruskal's, heaviest first, ties in the
+// edges' order), each tree rooted at its first clique and listed breadth
+// first, children in clique order.
+func rootedForest(cliques [][]int, edges []cliqueEdge) []cliqueSpec {
 	sort.SliceStable(edges, func(i, j int) bool { return edges[i].w > edges[j].w })
 	parent := make([]int, len(cliques))
 	for i := range parent {

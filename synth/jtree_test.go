@@ -4,7 +4,6 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
-	"sort"
 	"testing"
 )
 
@@ -92,67 +91,15 @@ func buildJunctionTreeNaive(dims []int, sets [][]int) []cliqueSpec {
 		}
 	}
 	// Maximum spanning forest on intersection sizes.
-	type edge struct{ a, b, w int }
-	var edges []edge
+	var edges []cliqueEdge
 	for i := range cliques {
 		for j := i + 1; j < len(cliques); j++ {
 			if w := len(intersect(cliques[i], cliques[j])); w > 0 {
-				edges = append(edges, edge{i, j, w})
+				edges = append(edges, cliqueEdge{i, j, w})
 			}
 		}
 	}
-	sort.SliceStable(edges, func(i, j int) bool { return edges[i].w > edges[j].w })
-	parent := make([]int, len(cliques))
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(x int) int {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
-	nbrs := make([][]int, len(cliques))
-	for _, e := range edges {
-		ra, rb := find(e.a), find(e.b)
-		if ra == rb {
-			continue
-		}
-		parent[ra] = rb
-		nbrs[e.a] = append(nbrs[e.a], e.b)
-		nbrs[e.b] = append(nbrs[e.b], e.a)
-	}
-	// Root each tree, breadth first.
-	var out []cliqueSpec
-	pos := make([]int, len(cliques))
-	for i := range pos {
-		pos[i] = -1
-	}
-	for root := range cliques {
-		if pos[root] >= 0 {
-			continue
-		}
-		pos[root] = len(out)
-		out = append(out, cliqueSpec{vars: cliques[root], parent: -1})
-		queue := []int{root}
-		for len(queue) > 0 {
-			x := queue[0]
-			queue = queue[1:]
-			nb := slices.Clone(nbrs[x])
-			slices.Sort(nb)
-			for _, y := range nb {
-				if pos[y] >= 0 {
-					continue
-				}
-				pos[y] = len(out)
-				out = append(out, cliqueSpec{vars: cliques[y], parent: pos[x], sep: intersect(cliques[y], cliques[x])})
-				queue = append(queue, y)
-			}
-		}
-	}
-	return out
+	return rootedForest(cliques, edges)
 }
 
 func TestBuildJunctionTreeMatchesNaive(t *testing.T) {
