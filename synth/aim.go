@@ -140,31 +140,20 @@ func (p *pgm) sizeWith(r []int) (size float64, ok bool) {
 // summarize computes the jtSummary of the model's sets and junction tree.
 func (p *pgm) summarize() *jtSummary {
 	d := len(p.dims)
-	parent := make([]int, d)
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(x int) int {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
+	sets := newDisjointSets(d)
 	type edge struct{ a, b int }
 	graph := map[edge]bool{}
 	for _, set := range p.sets {
 		for i, a := range set {
 			for _, b := range set[i+1:] {
 				graph[edge{min(a, b), max(a, b)}] = true
-				parent[find(a)] = find(b)
+				sets.union(a, b)
 			}
 		}
 	}
 	s := &jtSummary{comp: make([]int, d), chordal: make([]bool, d), alone: make([]bool, d)}
 	for v := range d {
-		s.comp[v] = find(v)
+		s.comp[v] = sets.find(v)
 	}
 	// Edges per component in the graph and in the cliques: more in the
 	// cliques means fill-in, a graph that was not chordal.

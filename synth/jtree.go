@@ -175,25 +175,12 @@ type cliqueEdge struct{ a, b, w int }
 // first, children in clique order.
 func rootedForest(cliques [][]int, edges []cliqueEdge) []cliqueSpec {
 	sort.SliceStable(edges, func(i, j int) bool { return edges[i].w > edges[j].w })
-	parent := make([]int, len(cliques))
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(x int) int {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
+	sets := newDisjointSets(len(cliques))
 	nbrs := make([][]int, len(cliques))
 	for _, e := range edges {
-		ra, rb := find(e.a), find(e.b)
-		if ra == rb {
+		if !sets.union(e.a, e.b) {
 			continue
 		}
-		parent[ra] = rb
 		nbrs[e.a] = append(nbrs[e.a], e.b)
 		nbrs[e.b] = append(nbrs[e.b], e.a)
 	}
@@ -406,4 +393,35 @@ func product(a, b *factor) *factor {
 	}
 	forCells(out.dims, stridesIn(out, b.vars, b.dims), func(i, j int) { ov[i] *= bv[j] })
 	return out
+}
+
+// disjointSets is a union-find forest over 0..n-1, with path halving.
+type disjointSets []int
+
+func newDisjointSets(n int) disjointSets {
+	s := make(disjointSets, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
+
+// find returns the representative of x's set.
+func (s disjointSets) find(x int) int {
+	for s[x] != x {
+		s[x] = s[s[x]]
+		x = s[x]
+	}
+	return x
+}
+
+// union joins the sets of a and b, the set of b's representative
+// absorbing a's; it reports whether they were apart.
+func (s disjointSets) union(a, b int) bool {
+	ra, rb := s.find(a), s.find(b)
+	if ra == rb {
+		return false
+	}
+	s[ra] = rb
+	return true
 }

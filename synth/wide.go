@@ -159,17 +159,7 @@ func spanningForest(ctx context.Context, dims []int, keys []float64, take func(k
 		h.idx[k] = int32(k)
 	}
 	heap.Init(h)
-	parent := make([]int, d)
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(x int) int {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
+	sets := newDisjointSets(d)
 	cells := 0.0
 	for _, n := range dims {
 		cells += float64(n)
@@ -194,7 +184,7 @@ func spanningForest(ctx context.Context, dims []int, keys []float64, take func(k
 		}
 		i := sort.Search(d, func(x int) bool { return x == d-1 || rowStart[x+1] > k })
 		j := k - rowStart[i] + i + 1
-		ri, rj := find(i), find(j)
+		ri, rj := sets.find(i), sets.find(j)
 		if ri == rj {
 			continue
 		}
@@ -210,7 +200,7 @@ func spanningForest(ctx context.Context, dims []int, keys []float64, take func(k
 		}
 		cells = c
 		alone[i], alone[j] = false, false
-		parent[ri] = rj
+		sets[ri] = rj
 		out = append(out, forestEdge{i, j})
 	}
 	slices.SortFunc(out, func(x, y forestEdge) int {
