@@ -247,9 +247,9 @@ func newCSVReader(r io.Reader, name string, size int64, opt *Options) (*csvReade
 	// of a file without a header (a pivoted export's date names sit
 	// above its measures): the birth date of a person whose name and
 	// town, which no shape tells from column names, head the others.
-	if !opt.NoHeader {
+	if !opt.NoHeader && len(c.buffered) > 0 {
 		for i, h := range names {
-			if k := c.schema.Columns[i].Kind; (k == Date || k == Timestamp) && isDateShape(strings.TrimSpace(h)) && len(c.buffered) > 0 {
+			if k := c.schema.Columns[i].Kind; (k == Date || k == Timestamp) && isDateShape(strings.TrimSpace(h)) {
 				return nil, &DataError{File: name, Line: 1, Err: fmt.Errorf("column %d: %w (a date above a column of dates), not column names; %s",
 					i+1, ErrHeaderIsData, noHeaderHint)}
 			}
@@ -369,11 +369,11 @@ func (c *csvReader) parseError(err error) error {
 	case errors.Is(pe.Err, csv.ErrFieldCount):
 		de.Line = pe.StartLine
 		de.Byte = 0
+		first := "the header"
 		if c.noHeader {
-			de.Err = fmt.Errorf("%w: the first row has %d", ErrFieldCount, len(c.schema.Columns))
-		} else {
-			de.Err = fmt.Errorf("%w: the header has %d", ErrFieldCount, len(c.schema.Columns))
+			first = "the first row"
 		}
+		de.Err = fmt.Errorf("%w: %s has %d", ErrFieldCount, first, len(c.schema.Columns))
 	case errors.Is(pe.Err, csv.ErrQuote):
 		if pe.StartLine != pe.Line {
 			de.Err = fmt.Errorf("%w (the record starts at line %d)", ErrQuote, pe.StartLine)

@@ -256,12 +256,7 @@ func (e *env) writeReport(c *cli.Context, req reportRequest) error {
 		}
 	}
 	for _, g := range rep.Summary.Gates {
-		v := gateVerdict{Name: g.Name, Kind: g.Kind, Passed: g.Passed, Threshold: g.Threshold}
-		if g.Value != nil {
-			x := *g.Value
-			v.Value = &x
-		}
-		e.summary.Gates = append(e.summary.Gates, v)
+		e.summary.Gates = append(e.summary.Gates, gateVerdict{Name: g.Name, Kind: g.Kind, Passed: g.Passed, Value: g.Value, Threshold: g.Threshold})
 	}
 	e.detail("verdict", rep.Summary.Verdict)
 	e.detail("release", rep.Release)

@@ -133,9 +133,9 @@ func (e *env) openInput(c *cli.Context, path string) (dataset.Reader, error) {
 // A release (release set) has a header row, as veil writes one, and keeps
 // only the --type declarations of text columns, which may name columns it
 // lacks: a dropped column is gone, and a generalized or masked one no
-// longer holds the numbers or dates the input declared. An output of this run is besides read as it was written,
-// not with the input flags: in the output format, with --out-delimiter and
-// --out-null.
+// longer holds the numbers or dates the input declared. An output of this
+// run is besides read as it was written, not with the input flags: in the
+// output format, with --out-delimiter and --out-null.
 func (e *env) openHeld(c *cli.Context, path string, release bool) (dataset.Reader, error) {
 	at := e.tx.Resolve(path)
 	if !release && at == path {
@@ -161,7 +161,7 @@ func (e *env) openHeld(c *cli.Context, path string, release bool) (dataset.Reade
 		if err != nil {
 			return nil, err
 		}
-		opt.Format, opt.Delimiter, opt.LazyQuotes, opt.NullTokens, opt.NoHeader = out.Format, out.Delimiter, false, nil, false
+		opt.Format, opt.Delimiter, opt.LazyQuotes, opt.NullTokens = out.Format, out.Delimiter, false, nil
 		if out.NullToken != "" {
 			opt.NullTokens = []string{"", out.NullToken}
 		}
