@@ -57,22 +57,14 @@ var gateDefs = []gateDef{
 		// on it would fail every release for want of attacks, not for
 		// what they find. It stays a figure with its reference.
 		measure: func(r *Report) bound {
-			var a *Attack
-			if so := r.Privacy.SinglingOut.Attacks; len(so) > 0 {
-				a = &so[0]
-			}
-			return riskBound(r.Figure("singling_out_risk"), a, "")
+			return riskBound(r.Figure("singling_out_risk"), firstAttack(r.Privacy.SinglingOut.Attacks), "")
 		},
 		absent: attacksAbsent},
 	{key: "max_linkability_risk", figure: "linkability_risk", kind: "privacy", op: "<=",
 		meaning: "Anonymeter linkability risk: records of two sources joined through the same synthetic row, beyond unseen real rows" + ciGate,
 		get:     func(g *policies.Gates) *float64 { return ptrF(g.MaxLinkabilityRisk) },
 		measure: func(r *Report) bound {
-			var a *Attack
-			if l := r.Privacy.Linkability.Attacks; len(l) > 0 {
-				a = &l[0]
-			}
-			return riskBound(r.Figure("linkability_risk"), a, "")
+			return riskBound(r.Figure("linkability_risk"), firstAttack(r.Privacy.Linkability.Attacks), "")
 		},
 		absent: attacksAbsent},
 	{key: "max_inference_risk", figure: "inference_risk", kind: "privacy", op: "<=",
@@ -154,6 +146,14 @@ func riskBound(f *Figure, a *Attack, what string) bound {
 	return bound{fig: f, value: &hi, upper: true,
 		note: label(fmt.Sprintf("upper end of the 95%% interval; risk %s (95%% CI %s–%s)",
 			trimFloat(roundSig(a.Risk.Value, 4)), trimFloat(roundSig(a.Risk.Low, 4)), trimFloat(roundSig(a.Risk.High, 4))))}
+}
+
+// firstAttack returns the first of atts (the one its figure shows), or nil.
+func firstAttack(atts []Attack) *Attack {
+	if len(atts) == 0 {
+		return nil
+	}
+	return &atts[0]
 }
 
 // inferenceBound is the largest upper end over every inference attack,
