@@ -2,7 +2,11 @@
 // models every set of k columns.
 package combin
 
-import "math"
+import (
+	"math"
+
+	statcombin "gonum.org/v1/gonum/stat/combin"
+)
 
 // ForSubsets calls fn with every k-subset of 0..n−1 in lexicographic
 // order, and not at all when k is not in 1..n. fn must not keep the slice.
@@ -50,24 +54,10 @@ func Binomial(n, k int) int {
 }
 
 // Unrank sets set (of length k) to the k-subset of 0..n−1 at index r of
-// ForSubsets' lexicographic order, 0 ≤ r < Binomial(n, k), in O(n) steps:
-// a sampled subset of a wide table's column sets is found without listing
-// the others.
+// ForSubsets' lexicographic order, 0 ≤ r < Binomial(n, k): a sampled subset
+// of a wide table's column sets is found without listing the others.
+// gonum's IndexToCombination does the work (in that same order, which
+// TestUnrankMatchesForSubsets holds it to: the seeded samples depend on it).
 func Unrank(n, r int, set []int) {
-	k := len(set)
-	x := 0
-	for i := range set {
-		for {
-			// Subsets whose i-th element is x: choose the rest from the
-			// n−x−1 elements after it.
-			c := Binomial(n-x-1, k-i-1)
-			if r < c {
-				break
-			}
-			r -= c
-			x++
-		}
-		set[i] = x
-		x++
-	}
+	statcombin.IndexToCombination(set, r, n, len(set))
 }

@@ -26,7 +26,7 @@ func TestForSubsets(t *testing.T) {
 }
 
 func TestUnrankMatchesForSubsets(t *testing.T) {
-	for _, nk := range [][2]int{{7, 1}, {7, 2}, {7, 3}, {6, 6}, {9, 4}} {
+	for _, nk := range [][2]int{{7, 1}, {7, 2}, {7, 3}, {6, 6}, {9, 4}, {40, 3}} {
 		n, k := nk[0], nk[1]
 		r := 0
 		got := make([]int, k)
