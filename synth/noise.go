@@ -97,10 +97,17 @@ func (s *SecureNoise) Name() string {
 func exponentialMechanism(n Noise, scores []float64, eps0, sensitivity float64) int {
 	best, bi := math.Inf(-1), 0
 	for i, q := range scores {
-		g := -math.Log(-math.Log(n.Uniform()))
-		if v := eps0*q/(2*sensitivity) + g; v > best {
+		if v := gumbelKey(n, q, eps0, sensitivity); v > best {
 			best, bi = v, i
 		}
 	}
 	return bi
+}
+
+// gumbelKey is score q's key in the Gumbel-max trick: ε₀·q/(2Δ) plus a
+// fresh standard Gumbel draw. The largest key is the exponential
+// mechanism's choice, and sorting by keys picks as successive draws
+// without replacement would.
+func gumbelKey(n Noise, q, eps0, sensitivity float64) float64 {
+	return eps0*q/(2*sensitivity) + -math.Log(-math.Log(n.Uniform()))
 }

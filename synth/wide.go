@@ -432,7 +432,7 @@ func fitWideDP(ctx context.Context, w *wideFit, one []measurement, total, rho fl
 		if k%4096 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		keys[k] = res.eps0*q/2 + -math.Log(-math.Log(nz.Uniform()))
+		keys[k] = gumbelKey(nz, q, res.eps0, 1)
 	}
 	edges := spanningForest(ctx, w.dims, keys, func(int) bool { return true }, wideCells(d))
 	if err := ctx.Err(); err != nil {
