@@ -152,10 +152,7 @@ func wilsonLB(k, n int) float64 {
 // 0.98) rather than chance (pass rate p0):
 //
 //	LLR = v·ln(p1/p0) + (m−v)·ln((1−p1)/(1−p0))
-func chanceLLR(v, m int, p0 float64) float64 {
-	const p1 = 0.98
-	return float64(v)*math.Log(p1/p0) + float64(m-v)*math.Log((1-p1)/(1-p0))
-}
+func chanceLLR(v, m int, p0 float64) float64 { return passLLR(v, m, 0.98, p0) }
 
 // chanceLLRFit is chanceLLR with p1 the observed pass rate v/m (the
 // maximum-likelihood estimate): the generalised likelihood-ratio test
@@ -164,7 +161,13 @@ func chanceLLRFit(v, m int, p0 float64) float64 {
 	if m == 0 {
 		return 0
 	}
-	p1 := float64(v) / float64(m)
+	return passLLR(v, m, float64(v)/float64(m), p0)
+}
+
+// passLLR is the log-likelihood ratio of v passes in m trials under pass
+// rate p1 against p0; a term whose count is 0 is 0 (0·ln 0 = 0 when p1 is
+// 0 or 1).
+func passLLR(v, m int, p1, p0 float64) float64 {
 	llr := 0.0
 	if v > 0 {
 		llr += float64(v) * math.Log(p1/p0)
