@@ -71,6 +71,10 @@ func dateLayouts() []string {
 	return slices.Concat(dataset.DateLayouts, dataset.TimestampLayouts, looseDateLayouts)
 }
 
+// anyDateLayouts are the date layouts (no timestamp) parseDate falls back
+// on, joined once rather than for every value it reads.
+var anyDateLayouts = slices.Concat(dataset.DateLayouts, looseDateLayouts)
+
 // bestDateLayout returns the date or timestamp layout with the most
 // successful parses among the sampled values, or "" unless at least half
 // of them parse with one layout or another: an export merged from several
@@ -124,7 +128,7 @@ func parseDate(v, layout string) (time.Time, bool) {
 	if len(v) < 6 || len(v) > 20 || !isDigit(v[0]) && !isUpper(v[0]) {
 		return time.Time{}, false
 	}
-	for _, l := range slices.Concat(dataset.DateLayouts, looseDateLayouts) {
+	for _, l := range anyDateLayouts {
 		if t, err := time.Parse(l, v); err == nil {
 			return t, true
 		}
